@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Latent",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Latent", targets: ["Latent"]),
+        .executable(name: "latent", targets: ["latent"]),
+        .executable(name: "latent-bench", targets: ["latent-bench"]),
+    ],
+    targets: [
+        // Layer 0: the hot loops in C, compiled per ISA and dispatched at run time.
+        .target(name: "CLatentKernels"),
+        // Layer 1: Tensor, ops, autodiff, RNG, threads.
+        .target(name: "LatentTensor", dependencies: ["CLatentKernels"]),
+        // Umbrella module re-exporting the public layers.
+        .target(name: "Latent", dependencies: ["LatentTensor"]),
+        // Executables.
+        .executableTarget(name: "latent", dependencies: ["Latent"]),
+        .executableTarget(name: "latent-bench", dependencies: ["Latent", "CLatentKernels"]),
+        // Tests mirror the source tree.
+        .testTarget(name: "CLatentKernelsTests", dependencies: ["CLatentKernels"]),
+        .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,173 @@
+// Single-precision GEMM driver (Goto/BLIS scheme).
+//
+// C = alpha·op(A)·op(B) + beta·C is computed in three cache-blocking loops around a register-tiled
+// micro-kernel:
+//   for jc in steps of NC:              columns of C and op(B)
+//     for pc in steps of KC:            the shared dimension
+//       pack op(B)[pc.., jc..] (KC×NC)  → panels of NR columns, stays in L2/L3
+//       for ic in steps of MC:          rows of C and op(A)
+//         pack op(A)[ic.., pc..] (MC×KC) → panels of MR rows, stays in L2
+//         for each NR-wide B panel (kept in L1), for each MR-tall A panel: micro-kernel
+// Packing turns every transpose combination into the same unit-stride layout, so the micro-kernel
+// never sees lda/ldb, and it zero-pads edge panels so the kernel always runs full MR×NR tiles
+// (it only masks what it stores). The first KC step applies the caller's beta; later ones add.
+//
+// Blocks are split evenly (e.g. k = 784 with KC ≤ 256 runs as 4 × 196, not 256+256+256+16) so
+// no step is a sliver. Each element's summation order depends only on k and the back end — not on
+// m, n, its position in C or pointer alignment — so results are bit-reproducible and do not change
+// with how callers split C among threads.
+//
+// Packing buffers are thread-local and grow monotonically: callers run this concurrently on
+// disjoint blocks of C, and allocating megabytes per call would cost 15-30% on mid-sized products.
+#include "lk_gemm.h"
+#include "lk_runtime.h"
+#include "gemm_internal.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+// MARK: - Back-end selection
+
+static const lk_gemm_impl *selected_impl;
+static pthread_once_t select_once = PTHREAD_ONCE_INIT;
+
+#if defined(__x86_64__) || defined(_M_X64)
+static int cpu_has_avx512(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+static int cpu_has_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+
+/// Best back end the CPU supports; LATENT_GEMM_ISA=avx2|portable forces a lesser one (for tests).
+static void select_impl(void) {
+    const char *want = getenv("LATENT_GEMM_ISA");
+    selected_impl = &lk_gemm_portable;
+    if (want && strcmp(want, "portable") == 0) return;
+#if defined(__x86_64__) || defined(_M_X64)
+    int force_avx2 = want && strcmp(want, "avx2") == 0;
+    if (!force_avx2 && cpu_has_avx512()) selected_impl = &lk_gemm_avx512;
+    else if (cpu_has_avx2()) selected_impl = &lk_gemm_avx2;
+#endif
+}
+
+static const lk_gemm_impl *impl(void) {
+    pthread_once(&select_once, select_impl);
+    return selected_impl;
+}
+
+const char *lk_gemm_isa(void) { return impl()->name; }
+
+// MARK: - Thread-local packing buffers
+
+typedef struct {
+    float *a, *b;
+    long a_cap, b_cap;  // capacities in floats
+} pack_buffers;
+
+static _Thread_local pack_buffers *tls_buffers;
+static pthread_key_t buffers_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+/// Frees a thread's buffers when the thread exits (worker threads may come and go). It runs on the
+/// exiting thread and clears that thread's pointer, so a GEMM issued by a later thread-exit
+/// destructor allocates afresh instead of touching freed memory.
+static void free_buffers(void *p) {
+    pack_buffers *bufs = p;
+    tls_buffers = NULL;
+    lk_free(bufs->a);
+    lk_free(bufs->b);
+    free(bufs);
+}
+
+static void make_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+
+/// Makes *buf hold at least `need` floats (64-byte aligned); the old contents are not kept.
+static int reserve(float **buf, long *cap, long need) {
+    if (*cap >= need) return 1;
+    lk_free(*buf);
+    *buf = lk_alloc(need);
+    *cap = *buf ? need : 0;
+    return *buf != NULL;
+}
+
+static pack_buffers *thread_buffers(long a_need, long b_need) {
+    pack_buffers *bufs = tls_buffers;
+    if (!bufs) {
+        pthread_once(&key_once, make_key);
+        bufs = calloc(1, sizeof *bufs);
+        if (!bufs) return NULL;
+        tls_buffers = bufs;
+        pthread_setspecific(buffers_key, bufs);
+    }
+    if (!reserve(&bufs->a, &bufs->a_cap, a_need) || !reserve(&bufs->b, &bufs->b_cap, b_need)) return NULL;
+    return bufs;
+}
+
+// MARK: - Driver
+
+/// C = beta·C for the degenerate products (k == 0 or alpha == 0); beta == 0 writes zeros.
+static void scale_c(long m, long n, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (beta == 0.0f) memset(row, 0, (size_t)n * sizeof(float));
+        else if (beta != 1.0f) for (long j = 0; j < n; j++) row[j] *= beta;
+    }
+}
+
+static long round_up(long x, long to) { return (x + to - 1) / to * to; }
+
+/// Step that splits `total` into the fewest pieces of at most max_step, as equal as possible,
+/// rounded up to a multiple of `unit` (max_step is one, so the step stays ≤ max_step).
+static long even_step(long total, long max_step, long unit) {
+    long pieces = (total + max_step - 1) / max_step;
+    return round_up((total + pieces - 1) / pieces, unit);
+}
+
+void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
+              const float *a, long lda, const float *b, long ldb,
+              float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == 0.0f) {
+        scale_c(m, n, beta, c, ldc);
+        return;
+    }
+    const lk_gemm_impl *im = impl();
+    const long mr = im->mr, nr = im->nr;
+    const long mc_step = even_step(m, im->mc, mr);
+    const long kc_step = even_step(k, im->kc, 1);
+    const long nc_step = even_step(n, im->nc, nr);
+
+    pack_buffers *bufs = thread_buffers(mc_step * kc_step, nc_step * kc_step);
+    if (!bufs) abort();  // out of memory for a few MB: nothing sensible to return through this API
+
+    // Strides of op(A) as (row i, depth q) and of op(B) as (column j, depth q).
+    const long a_rs = trans_a ? 1 : lda, a_cs = trans_a ? lda : 1;
+    const long b_rs = trans_b ? ldb : 1, b_cs = trans_b ? 1 : ldb;
+
+    for (long jc = 0; jc < n; jc += nc_step) {
+        const long nc = n - jc < nc_step ? n - jc : nc_step;
+        for (long pc = 0; pc < k; pc += kc_step) {
+            const long kc = k - pc < kc_step ? k - pc : kc_step;
+            const float beta_step = pc == 0 ? beta : 1.0f;
+            im->pack_b(nc, kc, b + jc * b_rs + pc * b_cs, b_rs, b_cs, bufs->b);
+            for (long ic = 0; ic < m; ic += mc_step) {
+                const long mc = m - ic < mc_step ? m - ic : mc_step;
+                im->pack_a(mc, kc, a + ic * a_rs + pc * a_cs, a_rs, a_cs, bufs->a);
+                for (long jr = 0; jr < nc; jr += nr) {
+                    const float *pb = bufs->b + jr * kc;
+                    const long nr_here = nc - jr < nr ? nc - jr : nr;
+                    for (long ir = 0; ir < mc; ir += mr) {
+                        const long mr_here = mc - ir < mr ? mc - ir : mr;
+                        im->kernel(kc, bufs->a + ir * kc, pb, c + (ic + ir) * ldc + jc + jr, ldc,
+                                   alpha, beta_step, mr_here, nr_here);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+#ifndef LK_CONV_H
+#define LK_CONV_H
+
+/// im2col for one image: x is [channels, height, width] (contiguous). Writes cols as a
+/// [channels·kh·kw, out_h·out_w] row-major matrix, where
+///     out_h = (height + 2·pad_h − dil_h·(kh − 1) − 1) / stride_h + 1   (likewise out_w),
+/// and entries that fall into the zero padding are 0.
+void lk_im2col(const float *x, long channels, long height, long width,
+               long kh, long kw, long pad_h, long pad_w, long stride_h, long stride_w,
+               long dil_h, long dil_w, float *cols);
+
+/// col2im: the adjoint of lk_im2col. ACCUMULATES (+=) cols back into x ([channels, height, width]);
+/// the caller zeroes x first if it wants a plain result. Padding entries are dropped.
+void lk_col2im(const float *cols, long channels, long height, long width,
+               long kh, long kw, long pad_h, long pad_w, long stride_h, long stride_w,
+               long dil_h, long dil_w, float *x);
+
+#endif

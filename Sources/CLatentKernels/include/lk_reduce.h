@@ -1,0 +1,19 @@
+#ifndef LK_REDUCE_H
+#define LK_REDUCE_H
+
+/// Reductions over the middle axis of a contiguous array viewed as [outer, n, inner]:
+///     y[o, i] = reduce_{j < n} x[o, j, i]      (y has outer × inner elements)
+/// Summation is pairwise or blocked so that the error does not grow linearly with n.
+void lk_reduce_sum(const float *x, float *y, long outer, long n, long inner);
+void lk_reduce_max(const float *x, float *y, long outer, long n, long inner);
+void lk_reduce_min(const float *x, float *y, long outer, long n, long inner);
+/// log Σ_j exp(x[o, j, i]), computed as m + log Σ exp(x − m) with m the max (stable; -inf if all -inf).
+void lk_reduce_logsumexp(const float *x, float *y, long outer, long n, long inner);
+/// Index of the (first) maximum along the middle axis, as a long per output element.
+void lk_reduce_argmax(const float *x, long *y, long outer, long n, long inner);
+
+/// Dot product and sum of a contiguous vector (accumulated in float with pairwise/blocked summation).
+float lk_dot(const float *x, const float *y, long n);
+float lk_sum(const float *x, long n);
+
+#endif

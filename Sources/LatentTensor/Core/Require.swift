@@ -1,0 +1,10 @@
+/// Checks a caller's input and stops with `message` when it is wrong.
+///
+/// Unlike `precondition`, whose message is dropped in optimized builds, this always prints the
+/// message (op, shapes, what was expected) — release builds are what users run.
+@inline(__always)
+@usableFromInline
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+             file: StaticString = #fileID, line: UInt = #line) {
+    if !condition() { fatalError(message(), file: file, line: line) }
+}

@@ -1,0 +1,57 @@
+import Latent
+import Foundation
+
+/// latent-bench: release-mode benchmarks of the engine, one JSON line per case.
+///
+///     swift run -c release latent-bench [--threads 1,2] [--only sgemm|elementwise|overhead|mlp]
+let usage = "usage: latent-bench [--threads 1,2] [--only sgemm|elementwise|overhead|mlp]"
+var threadCounts = [1, Swift.max(2, ProcessInfo.processInfo.activeProcessorCount)]
+var only: String? = nil
+var args = CommandLine.arguments.dropFirst()
+while let arg = args.popFirst() {
+    switch arg {
+    case "--threads":
+        guard let v = args.popFirst(), case let counts = v.split(separator: ",").compactMap({ Int($0) }), !counts.isEmpty, counts.allSatisfy({ $0 >= 1 }) else {
+            FileHandle.standardError.write("--threads needs a comma-separated list of positive integers\n\(usage)\n".data(using: .utf8)!)
+            exit(2)
+        }
+        threadCounts = counts
+    case "--only":
+        guard let v = args.popFirst(), ["sgemm", "elementwise", "overhead", "mlp"].contains(v) else {
+            FileHandle.standardError.write("--only needs one of sgemm, elementwise, overhead, mlp\n\(usage)\n".data(using: .utf8)!)
+            exit(2)
+        }
+        only = v
+    case "-h", "--help":
+        print(usage); exit(0)
+    default:
+        FileHandle.standardError.write("unknown argument '\(arg)'\n\(usage)\n".data(using: .utf8)!)
+        exit(2)
+    }
+}
+
+func emit(_ line: JSONLine) {
+    print(line.text)
+    fflush(stdout)
+}
+
+let gemmSizes = [(128, 784, 400), (128, 400, 784), (512, 512, 512), (1024, 1024, 1024)]
+for t in threadCounts {
+    Threads.count = t
+    if only == nil || only == "sgemm" {
+        for (m, k, n) in gemmSizes { emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: t)) }
+        if t == threadCounts[0] {
+            for (m, k, n) in gemmSizes.prefix(3) {
+                emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: 1, transpose: "TN"))
+                emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: 1, transpose: "NT"))
+            }
+        }
+    }
+    if only == nil || only == "elementwise" {
+        for op in ["add", "mul", "exp", "log", "tanh", "sigmoid", "softplus", "sum"] {
+            emit(EngineBenchmarks.elementwise(op, count: 1 << 20, threads: t))
+        }
+    }
+    if only == nil || only == "overhead" { emit(EngineBenchmarks.overhead(threads: t)) }
+    if only == nil || only == "mlp" { emit(EngineBenchmarks.mlpStep(threads: t)) }
+}
