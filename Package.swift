@@ -14,14 +14,17 @@ let package = Package(
         .target(name: "CLatentKernels"),
         // Layer 1: Tensor, ops, autodiff, RNG, threads.
         .target(name: "LatentTensor", dependencies: ["CLatentKernels"]),
+        // Layer 2: modules, layers, initializers, optimizers, checkpoints.
+        .target(name: "LatentNN", dependencies: ["LatentTensor", "CLatentKernels"]),
         // Umbrella module re-exporting the public layers.
-        .target(name: "Latent", dependencies: ["LatentTensor"]),
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN"]),
         // Executables.
         .executableTarget(name: "latent", dependencies: ["Latent"]),
         .executableTarget(name: "latent-bench", dependencies: ["Latent", "CLatentKernels"]),
         // Tests mirror the source tree.
         .testTarget(name: "CLatentKernelsTests", dependencies: ["CLatentKernels"]),
         .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor"]),
+        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

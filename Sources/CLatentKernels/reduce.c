@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-int lk_isa_level(void);   // vmath.c: 0 portable, 1 AVX2+FMA, 2 AVX-512
+#include "isa.h"
 
 #define LANES 32     // 2 AVX-512 or 4 AVX2 accumulator registers: hides the add latency
 #define BLOCK 1024   // leaf size of the pairwise recursion along n (inner == 1)

@@ -66,7 +66,7 @@ static int detect_isa(void) {
 }
 
 // Shared with reduce.c. Detected once; a racing first call just stores the same value twice.
-int lk_isa_level(void);
+#include "isa.h"
 int lk_isa_level(void) {
     static int level = -1;
     int l = __atomic_load_n(&level, __ATOMIC_RELAXED);

@@ -3,3 +3,4 @@
 /// `import Latent` brings in every public layer of the library; each layer is also a module of
 /// its own (`LatentTensor`, …) for code that needs only part of it.
 @_exported import LatentTensor
+@_exported import LatentNN

@@ -17,6 +17,25 @@ enum Timing {
         return samples[samples.count / 2]
     }
 
+    /// Seconds per call of each of `a` and `b`, timed in alternating samples so that a change in
+    /// machine load affects both alike (for ratios between two implementations).
+    static func interleavedMedians(repeats: Int = 9, minSeconds: Double = 0.1, _ a: () -> Void, _ b: () -> Void) -> (Double, Double) {
+        a(); b()
+        func calibrate(_ body: () -> Void) -> Int {
+            var calls = 1
+            while seconds(calls, body) < minSeconds && calls < 1 << 24 { calls *= 2 }
+            return calls
+        }
+        let (ca, cb) = (calibrate(a), calibrate(b))
+        var sa: [Double] = [], sb: [Double] = []
+        for _ in 0..<repeats {
+            sa.append(seconds(ca, a) / Double(ca))
+            sb.append(seconds(cb, b) / Double(cb))
+        }
+        sa.sort(); sb.sort()
+        return (sa[repeats / 2], sb[repeats / 2])
+    }
+
     static func seconds(_ calls: Int, _ body: () -> Void) -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<calls { body() }

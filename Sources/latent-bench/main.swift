@@ -53,5 +53,8 @@ for t in threadCounts {
         }
     }
     if only == nil || only == "overhead" { emit(EngineBenchmarks.overhead(threads: t)) }
-    if only == nil || only == "mlp" { emit(EngineBenchmarks.mlpStep(threads: t)) }
+    if only == nil || only == "mlp" {
+        emit(EngineBenchmarks.mlpStep(threads: t))
+        ModuleBenchmarks.mlpStep(threads: t).forEach(emit)
+    }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// families arrive with their issues.
 let usage = """
 usage: latent demo [--seed N] [--epochs N]
-  demo    train a small classifier with the Latent engine and report its accuracy
+  demo    train a small MLP classifier (Module + Adam) and report its accuracy
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -22,7 +22,7 @@ func fail(_ message: String) -> Never {
 
 switch command {
 case "demo":
-    var seed: UInt64 = 0, epochs = 60
+    var seed: UInt64 = 0, epochs = 30
     var rest = args[...]
     while let arg = rest.popFirst() {
         switch arg {
@@ -36,7 +36,7 @@ case "demo":
             fail("unknown option '\(arg)' for demo")
         }
     }
-    exit(EngineDemo.run(seed: seed, epochs: epochs))
+    exit(Demo.run(seed: seed, epochs: epochs))
 case "-h", "--help", "help":
     print(usage)
 default:

@@ -54,3 +54,20 @@ final class MatMulTests: XCTestCase {
         assertClose(one, reference(a, b), rtol: 1e-4, atol: 1e-4)
     }
 }
+
+final class LinearOpTests: XCTestCase {
+    func testMatchesMatmulFormulation() {
+        let x = random([5, 3]), w = random([4, 3], seed: 2), b = random([4], seed: 3)
+        assertClose(x.linear(weight: w, bias: b), x.matmul(w.transposed()) + b, rtol: 1e-5, atol: 1e-6)
+        XCTAssertEqual(random([2, 3, 3]).linear(weight: w).shape, [2, 3, 4])
+        // Hand-computed: [1, 2]·[[1, 0], [1, 1]]ᵀ + [10, 20] = [11, 23].
+        XCTAssertEqual(Tensor([[1, 2]]).linear(weight: Tensor([[1, 0], [1, 1]]), bias: Tensor([10, 20])).scalars, [11, 23])
+    }
+
+    func testGradients() {
+        let x = random([5, 3]), w = random([4, 3], seed: 2), b = random([4], seed: 3)
+        assertGradients([x, w, b]) { $0[0].linear(weight: $0[1], bias: $0[2]) }
+        assertGradients([random([2, 3, 3]), w]) { $0[0].linear(weight: $0[1]) }
+        assertGradients([x, w, b], wrt: [1, 2]) { $0[0].linear(weight: $0[1], bias: $0[2]).tanh() }
+    }
+}

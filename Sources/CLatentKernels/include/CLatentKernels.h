@@ -9,5 +9,6 @@
 #include "lk_vmath.h"
 #include "lk_reduce.h"
 #include "lk_conv.h"
+#include "lk_optim.h"
 
 #endif

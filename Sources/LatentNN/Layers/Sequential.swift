@@ -1,0 +1,55 @@
+import LatentTensor
+
+/// Layers applied in order; their parameters are named `layers.0.weight`, `layers.1.bias`, ….
+public final class Sequential: Module, Layer {
+    /// The chain, first applied first.
+    public let layers: [any Layer]
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+    public convenience init(_ layers: any Layer...) { self.init(layers) }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        layers.reduce(input) { $1($0) }
+    }
+}
+
+/// A residual connection: y = body(x) + shortcut(x), where the shortcut is the identity unless a
+/// projection is given (for when the body changes the shape).
+public final class Residual: Module, Layer {
+    /// The residual branch.
+    public let body: any Layer
+    /// Optional projection of the input to the body's output shape.
+    public let shortcut: (any Layer)?
+
+    public init(_ body: any Layer, shortcut: (any Layer)? = nil) {
+        self.body = body
+        self.shortcut = shortcut
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        body(input) + (shortcut.map { $0(input) } ?? input)
+    }
+}
+
+/// Merges every axis after the batch axis: `[N, C, H, W]` → `[N, C·H·W]` (or any range of axes).
+public final class Flatten: Module, Layer {
+    /// First and last axis merged.
+    public let start: Int, end: Int
+
+    public init(from start: Int = 1, to end: Int = -1) { (self.start, self.end) = (start, end) }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor { input.flattened(from: start, to: end) }
+}
+
+/// Reshapes each sample, keeping the batch axis: `[N, …]` → `[N] + shape` (one size may be -1).
+public final class Reshape: Module, Layer {
+    /// Per-sample target shape.
+    public let shape: [Int]
+
+    public init(_ shape: [Int]) { self.shape = shape }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        require(input.rank >= 1, "Reshape: input needs a batch axis, got shape \(input.shape)")
+        return input.reshaped([input.shape[0]] + shape)
+    }
+}
