@@ -16,8 +16,16 @@ let package = Package(
         .target(name: "LatentTensor", dependencies: ["CLatentKernels"]),
         // Layer 2: modules, layers, initializers, optimizers, checkpoints.
         .target(name: "LatentNN", dependencies: ["LatentTensor", "CLatentKernels"]),
+        // Layer 3: distributions, KL divergence, bijectors and flow layers.
+        .target(name: "LatentProbability", dependencies: ["LatentTensor", "LatentNN"]),
+        // zlib from the system (gzip'd datasets, PNG deflate).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Layer 3 (beside the models): datasets, loaders, transforms.
+        .target(name: "LatentData", dependencies: ["LatentTensor", "CZlib"]),
+        // Pictures: PNG, image grids, charts.
+        .target(name: "LatentViz", dependencies: ["LatentTensor", "CZlib"]),
         // Umbrella module re-exporting the public layers.
-        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN"]),
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz"]),
         // Executables.
         .executableTarget(name: "latent", dependencies: ["Latent"]),
         .executableTarget(name: "latent-bench", dependencies: ["Latent", "CLatentKernels"]),
@@ -25,6 +33,9 @@ let package = Package(
         .testTarget(name: "CLatentKernelsTests", dependencies: ["CLatentKernels"]),
         .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor"]),
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentProbabilityTests", dependencies: ["LatentProbability"]),
+        .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "CZlib"]),
+        .testTarget(name: "LatentVizTests", dependencies: ["LatentViz", "CZlib"]),
     ],
     swiftLanguageModes: [.v5]
 )

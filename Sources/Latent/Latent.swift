@@ -4,3 +4,6 @@
 /// its own (`LatentTensor`, …) for code that needs only part of it.
 @_exported import LatentTensor
 @_exported import LatentNN
+@_exported import LatentProbability
+@_exported import LatentData
+@_exported import LatentViz

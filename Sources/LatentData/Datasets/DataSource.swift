@@ -1,0 +1,167 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Where named datasets (`mnist`, `fashion-mnist`, `mnist-5k`) are looked for, and whether a
+/// missing file may be downloaded.
+///
+/// Files are looked for under the data root — `directory` if given, else `$LATENT_DATA` if set
+/// (an explicit argument overrides the environment, as a flag does) — and then under
+/// `cacheDirectory`, in a subfolder named after the dataset
+/// (`<root>/mnist/train-images-idx3-ubyte.gz`; the raw file without `.gz` is accepted too).
+/// Downloading is opt-in: with `allowDownload`, a missing file is fetched from the published
+/// mirrors into the first search root and checked against its published MD5 before use.
+/// Files found on disk are checked against the published MD5s too (by default; about 20 ms
+/// for MNIST's training images in a release build).
+public struct DataSource {
+    /// A data root chosen by the caller, searched instead of `$LATENT_DATA` (and the download target).
+    public var directory: URL?
+    /// Whether missing files may be fetched from the internet (off by default: no surprise traffic).
+    public var allowDownload: Bool
+    /// Seconds a download may wait without receiving data before it is abandoned.
+    public var timeout: Double
+    /// Whether files found on disk are checked against their published MD5 (downloads always are).
+    public var verifyChecksums: Bool
+    /// Base URLs tried instead of the published mirrors (e.g. a local mirror); nil uses the published ones.
+    public var mirrors: [URL]?
+    /// The cache searched last (and the download target when no data root is set).
+    public var cacheDirectory: URL
+
+    /// A source; the defaults search `$LATENT_DATA` and the cache, verify checksums, and do not download.
+    public init(directory: URL? = nil, allowDownload: Bool = false, timeout: Double = 30,
+                verifyChecksums: Bool = true, mirrors: [URL]? = nil,
+                cacheDirectory: URL = DataSource.defaultCacheDirectory) {
+        self.directory = directory
+        self.allowDownload = allowDownload
+        self.timeout = timeout
+        self.verifyChecksums = verifyChecksums
+        self.mirrors = mirrors
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// `$XDG_CACHE_HOME/latent` when that variable is set, else `~/.cache/latent`.
+    public static var defaultCacheDirectory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("latent")
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/latent")
+    }
+
+    /// The data roots searched, in order: `directory` (or else `$LATENT_DATA`), then `cacheDirectory`.
+    public var searchRoots: [URL] {
+        var roots: [URL] = []
+        if let directory = directory {
+            roots.append(directory)
+        } else if let env = ProcessInfo.processInfo.environment["LATENT_DATA"], !env.isEmpty {
+            roots.append(URL(fileURLWithPath: env))
+        }
+        if !roots.contains(cacheDirectory) { roots.append(cacheDirectory) }
+        return roots
+    }
+
+    /// The bytes of `file` of `dataset` (decompressed when gzip), found on disk or downloaded.
+    func bytes(of file: PublishedFile, in dataset: PublishedDataset) throws -> (bytes: [UInt8], url: URL) {
+        let folders = searchRoots.map { $0.appendingPathComponent(dataset.folder) }
+        for folder in folders {
+            let candidates: [(name: String, md5: String?)] = [(file.name, file.md5), (file.uncompressedName, file.uncompressedMD5)]
+            for (name, md5) in candidates {
+                let url = folder.appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: url.path) else { continue }
+                let raw = try readFileBytes(url)
+                if verifyChecksums, let md5 = md5 { try check(raw, md5: md5, path: url.path) }
+                return (Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: url.path) : raw, url)
+            }
+        }
+        let looked = folders.map(\.path).joined(separator: ", ")
+        let supply = "Supply the files: put \(dataset.files.map(\.name).joined(separator: ", ")) (gzip or raw) in <root>/\(dataset.folder)/ and pass that root as the directory, or set LATENT_DATA=<root>"
+        guard allowDownload else {
+            throw DataError(path: "\(dataset.folder)/\(file.name)", "not found; looked in \(looked). \(supply), or allow downloading (DataSource(allowDownload: true)) on a machine with internet access")
+        }
+        let target = folders[0].appendingPathComponent(file.name)
+        let raw = try download(file, of: dataset, to: target, looked: looked, supply: supply)
+        return (try Gzip.decompress(raw, path: target.path), target)
+    }
+
+    /// Fetches `file` from the first mirror that answers, checks its MD5 and saves it to `target`.
+    private func download(_ file: PublishedFile, of dataset: PublishedDataset, to target: URL,
+                          looked: String, supply: String) throws -> [UInt8] {
+        var failures: [String] = []
+        for base in mirrors ?? dataset.mirrors {
+            let url = base.appendingPathComponent(file.name)
+            do {
+                let raw = try fetch(url)
+                try check(raw, md5: file.md5, path: url.absoluteString)
+                do {
+                    try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(raw).write(to: target, options: .atomic)
+                } catch {
+                    throw DataError(path: target.path, "downloaded but could not be saved: \(error.localizedDescription)")
+                }
+                return raw
+            } catch let error as DataError {
+                failures.append(error.description)
+            }
+        }
+        throw DataError(path: "\(dataset.folder)/\(file.name)", "not found; looked in \(looked); downloading failed (offline?): \(failures.joined(separator: "; ")). \(supply)")
+    }
+
+    /// The body of a successful GET of `url`, waiting at most `timeout` seconds without data.
+    private func fetch(_ url: URL) throws -> [UInt8] {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        let outcome = FetchOutcome()
+        let done = DispatchSemaphore(value: 0)
+        session.dataTask(with: url) { data, response, error in
+            outcome.data = data
+            outcome.status = (response as? HTTPURLResponse)?.statusCode
+            outcome.error = error
+            done.signal()
+        }.resume()
+        done.wait()
+        if let error = outcome.error {
+            throw DataError(path: url.absoluteString, "download failed: \(error.localizedDescription)")
+        }
+        guard let status = outcome.status, (200..<300).contains(status), let data = outcome.data else {
+            throw DataError(path: url.absoluteString, "download failed: HTTP status \(outcome.status.map(String.init) ?? "none")")
+        }
+        return [UInt8](data)
+    }
+
+    private func check(_ bytes: [UInt8], md5 expected: String, path: String) throws {
+        let actual = MD5.hexDigest(bytes)
+        guard actual == expected else {
+            throw DataError(path: path, "MD5 is \(actual), expected the published \(expected): the file is corrupt, truncated or not the expected one; delete it and supply it again")
+        }
+    }
+}
+
+/// What the data task reported, handed from URLSession's delegate queue to the waiting caller
+/// (the semaphore orders the accesses).
+private final class FetchOutcome: @unchecked Sendable {
+    var data: Data?
+    var status: Int?
+    var error: Error?
+}
+
+/// A dataset file as its authors publish it: name and MD5 of the gzip file, and of its contents.
+struct PublishedFile {
+    let name: String
+    let md5: String
+    let uncompressedMD5: String?
+
+    /// The name without `.gz`, under which an already decompressed copy is accepted.
+    var uncompressedName: String { name.hasSuffix(".gz") ? String(name.dropLast(3)) : name }
+}
+
+/// A named dataset's folder, files and download mirrors.
+struct PublishedDataset {
+    let folder: String
+    let files: [PublishedFile]
+    let mirrors: [URL]
+
+    func file(_ name: String) -> PublishedFile { files.first { $0.name == name }! }
+}
