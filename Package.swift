@@ -24,8 +24,10 @@ let package = Package(
         .target(name: "LatentData", dependencies: ["LatentTensor", "CZlib"]),
         // Pictures: PNG, image grids, charts.
         .target(name: "LatentViz", dependencies: ["LatentTensor", "CZlib"]),
+        // Layer 4: VAE family, flow models, the shared training loop.
+        .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz"]),
         // Umbrella module re-exporting the public layers.
-        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz"]),
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz", "LatentModels"]),
         // Executables.
         .executableTarget(name: "latent", dependencies: ["Latent"]),
         .executableTarget(name: "latent-bench", dependencies: ["Latent", "CLatentKernels"]),
@@ -34,6 +36,7 @@ let package = Package(
         .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor"]),
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentProbabilityTests", dependencies: ["LatentProbability"]),
+        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels"]),
         .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "CZlib"]),
         .testTarget(name: "LatentVizTests", dependencies: ["LatentViz", "CZlib"]),
     ],

@@ -7,3 +7,4 @@
 @_exported import LatentProbability
 @_exported import LatentData
 @_exported import LatentViz
+@_exported import LatentModels

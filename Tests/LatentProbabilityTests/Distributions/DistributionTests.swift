@@ -120,6 +120,20 @@ final class DistributionTests: XCTestCase {
         XCTAssertFalse(DiscretizedLogistic(loc: Tensor([0.5]), logScale: Tensor([-7])).logProb(levels).hasNonFinite)
     }
 
+    /// PixelCNN++'s likelihood: a per-pixel mixture of 3 discretized logistics is still a
+    /// distribution over the 256 levels.
+    func testMixtureOfDiscretizedLogisticsMassesSumToOne() {
+        let components = DiscretizedLogistic(loc: Tensor([[0.1, 0.5, 0.9]]), logScale: Tensor([[-3, -2, -4]]))
+        let mix = MixtureSameFamily(mixtureLogits: Tensor([[0.2, -1, 0.5]]), components: components)
+        XCTAssertEqual(mix.batchShape, [1])
+        let levels = Tensor(shape: [256, 1], scalars: (0..<256).map { Float($0) / 255 })
+        XCTAssertEqual(mix.logProb(levels).exp().sum().item, 1, accuracy: 2e-3)
+        let r = gradcheck([Tensor([[0.2, -1, 0.5]])]) {
+            MixtureSameFamily(mixtureLogits: $0[0], components: components).logProb(Tensor([[0.5]]))
+        }
+        XCTAssertTrue(r.passed, r.description)
+    }
+
     func testCategoricalSamplingFrequencies() {
         let c = Categorical(logits: Tensor([0, 1, 2]).log())
         let x = c.sample([30_000], generator: RandomGenerator(seed: 5))
