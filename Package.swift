@@ -31,14 +31,15 @@ let package = Package(
         // Executables.
         .executableTarget(name: "latent", dependencies: ["Latent"]),
         .executableTarget(name: "latent-bench", dependencies: ["Latent", "CLatentKernels"]),
-        // Tests mirror the source tree.
+        // Tests mirror the source tree; LatentTestSupport holds helpers every test target shares.
+        .target(name: "LatentTestSupport", path: "Tests/LatentTestSupport"),
         .testTarget(name: "CLatentKernelsTests", dependencies: ["CLatentKernels"]),
-        .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor"]),
-        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LatentProbabilityTests", dependencies: ["LatentProbability"]),
-        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels"]),
-        .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "CZlib"]),
-        .testTarget(name: "LatentVizTests", dependencies: ["LatentViz", "CZlib"]),
+        .testTarget(name: "LatentTensorTests", dependencies: ["LatentTestSupport", "LatentTensor"]),
+        .testTarget(name: "LatentNNTests", dependencies: ["LatentTestSupport", "LatentNN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LatentProbabilityTests", dependencies: ["LatentTestSupport", "LatentProbability"]),
+        .testTarget(name: "LatentModelsTests", dependencies: ["LatentTestSupport", "LatentModels"]),
+        .testTarget(name: "LatentDataTests", dependencies: ["LatentTestSupport", "LatentData", "CZlib"]),
+        .testTarget(name: "LatentVizTests", dependencies: ["LatentTestSupport", "LatentViz", "CZlib"]),
     ],
     swiftLanguageModes: [.v5]
 )

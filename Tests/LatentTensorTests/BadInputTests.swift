@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 import LatentTensor
 
 /// Bad input stops with a message naming the op, the shapes and what was expected.

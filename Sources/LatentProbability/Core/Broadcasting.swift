@@ -14,15 +14,7 @@ enum Dist {
     }
 
     static func broadcast(_ a: [Int], _ b: [Int], _ name: String) -> [Int] {
-        let rank = Swift.max(a.count, b.count)
-        var out = [Int](repeating: 1, count: rank)
-        for i in 0..<rank {
-            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            require(da == db || da == 1 || db == 1, "\(name): parameter shapes \(a) and \(b) do not broadcast")
-            out[i] = da == 1 ? db : da
-        }
-        return out
+        Tensor.broadcastShape(a, b, op: name)
     }
 
     /// Checks that a value's trailing axes broadcast against the batch + event shape.

@@ -77,3 +77,11 @@ enum Shape {
         return (outShape, outStrides)
     }
 }
+
+extension Tensor {
+    /// The NumPy broadcast of two shapes, for code that validates shapes before computing (e.g.
+    /// distributions checking their parameters); stops with a message naming `op` when they do not broadcast.
+    public static func broadcastShape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
+        Shape.broadcast(a, b, op: op)
+    }
+}

@@ -132,33 +132,4 @@ enum FlowLayerChecks {
         }
     }
 
-    /// Runs `body` in a forked child and asserts that it stops (bad input ends the process by
-    /// design) with a message on stderr containing every fragment.
-    static func assertStops(withMessageContaining fragments: [String], file: StaticString = #filePath, line: UInt = #line,
-                            _ body: @escaping () -> Void) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return XCTFail("pipe failed", file: file, line: line) }
-        fflush(stdout)
-        fflush(stderr)
-        let pid = fork()
-        if pid == 0 {
-            close(fds[0])
-            dup2(fds[1], 2)
-            body()
-            _exit(0)
-        }
-        close(fds[1])
-        var output = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while case let n = read(fds[0], &buffer, buffer.count), n > 0 { output += buffer[0..<n] }
-        close(fds[0])
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        let text = String(decoding: output, as: UTF8.self)
-        XCTAssertFalse((status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0, "expected the call to stop, but it returned",
-                       file: file, line: line)
-        for f in fragments {
-            XCTAssertTrue(text.contains(f), "message lacks '\(f)':\n\(text.prefix(600))", file: file, line: line)
-        }
-    }
 }

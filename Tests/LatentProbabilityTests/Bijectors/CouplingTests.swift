@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 import LatentTensor
 import LatentNN
 import LatentProbability
@@ -11,10 +12,10 @@ final class CouplingTests: XCTestCase {
         XCTAssertEqual(CouplingMask.checkerboard.tensor(eventShape: [1, 2, 3]).scalars, [1, 0, 1, 0, 1, 0])
         XCTAssertEqual(CouplingMask.channelWise.flipped.tensor(eventShape: [2, 1, 2]).scalars, [0, 0, 1, 1])
         XCTAssertEqual(CouplingMask.checkerboard.tensor(eventShape: [2, 2, 2]).shape, [1, 2, 2, 2])
-        BijectorHarness.assertStops(withMessageContaining: ["CouplingMask", "checkerboard", "[C, H, W]", "[4]"]) {
+        assertStops(withMessageContaining: ["CouplingMask", "checkerboard", "[C, H, W]", "[4]"]) {
             _ = CouplingMask.checkerboard.tensor(eventShape: [4])
         }
-        BijectorHarness.assertStops(withMessageContaining: ["CouplingMask", "[1]", "keep"]) {
+        assertStops(withMessageContaining: ["CouplingMask", "[1]", "keep"]) {
             _ = CouplingMask.half.tensor(eventShape: [1])
         }
     }
@@ -57,10 +58,10 @@ final class CouplingTests: XCTestCase {
         let a = layer.forward(x, context: Tensor.zeros([3, 2]))
         let b = layer.forward(x, context: Tensor.ones([3, 2]))
         XCTAssertGreaterThan(BijectorHarness.maxError(a, b), 1e-3)
-        BijectorHarness.assertStops(withMessageContaining: ["AffineCoupling", "context of 2 features", "none was given"]) {
+        assertStops(withMessageContaining: ["AffineCoupling", "context of 2 features", "none was given"]) {
             _ = layer.forward(x)
         }
-        BijectorHarness.assertStops(withMessageContaining: ["AffineCoupling", "context must be [3, 2]", "[3, 5]"]) {
+        assertStops(withMessageContaining: ["AffineCoupling", "context must be [3, 2]", "[3, 5]"]) {
             _ = layer.forward(x, context: Tensor.zeros([3, 5]))
         }
     }
@@ -76,7 +77,7 @@ final class CouplingTests: XCTestCase {
 
     func testWrongConditionerOutputStops() {
         let layer = AffineCoupling(mask: .half, conditioner: Linear(4, 4))
-        BijectorHarness.assertStops(withMessageContaining: ["AffineCoupling", "conditioner returned [2, 4]", "expected [2, 8]"]) {
+        assertStops(withMessageContaining: ["AffineCoupling", "conditioner returned [2, 4]", "expected [2, 8]"]) {
             _ = layer.forward(Tensor.zeros([2, 4]))
         }
     }

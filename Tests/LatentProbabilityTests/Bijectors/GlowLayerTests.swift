@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 import Foundation
 import LatentTensor
 import LatentNN
@@ -84,14 +85,14 @@ final class GlowLayerTests: XCTestCase {
         let a = Permutation.random(features: 6, generator: RandomGenerator(seed: 7))
         let b = Permutation.random(features: 6, generator: RandomGenerator(seed: 7))
         XCTAssertEqual(a.order.value.scalars, b.order.value.scalars)
-        BijectorHarness.assertStops(withMessageContaining: ["Permutation", "[0, 0, 1]"]) { _ = Permutation(indices: [0, 0, 1]) }
+        assertStops(withMessageContaining: ["Permutation", "[0, 0, 1]"]) { _ = Permutation(indices: [0, 0, 1]) }
 
         let image = Tensor(shape: [1, 1, 2, 4], scalars: (0..<8).map(Float.init))
         let squeezed = Squeeze().forward(image)
         XCTAssertEqual(squeezed.shape, [1, 4, 1, 2])
         // Channel i·2 + j holds pixel (i, j) of each 2×2 block.
         XCTAssertEqual(squeezed.scalars, [0, 2, 1, 3, 4, 6, 5, 7])
-        BijectorHarness.assertStops(withMessageContaining: ["Squeeze", "divisible by 2", "[1, 1, 3, 4]"]) {
+        assertStops(withMessageContaining: ["Squeeze", "divisible by 2", "[1, 1, 3, 4]"]) {
             _ = Squeeze().forward(Tensor.zeros([1, 1, 3, 4]))
         }
     }
@@ -107,7 +108,7 @@ final class GlowLayerTests: XCTestCase {
         let (innerY, innerLogDet) = inner.forwardAndLogDet(Squeeze().forward(kept), context: nil)
         XCTAssertEqual(y.slice(axis: 1, from: 0, to: 2).scalars, Squeeze().inverse(innerY).scalars)
         XCTAssertEqual(logDet.scalars, innerLogDet.scalars)
-        BijectorHarness.assertStops(withMessageContaining: ["MultiScale", "keep the shape"]) {
+        assertStops(withMessageContaining: ["MultiScale", "keep the shape"]) {
             _ = MultiScale(Squeeze()).forward(Tensor.zeros([1, 2, 4, 4]))
         }
     }

@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 import Foundation
 import LatentTensor
 import LatentNN
@@ -143,7 +144,7 @@ final class TransformedDistributionTests: XCTestCase {
         XCTAssertEqual(image.sample([3], generator: Self.gen(6)).shape, [3, 1, 2, 2])
         XCTAssertEqual(image.logProb(Tensor.zeros([3, 1, 2, 2])).shape, [3])
         let wrong = TransformedDistribution(base: StandardNormal(eventShape: [4, 1, 1]), bijector: Inverse(Squeeze()))
-        BijectorHarness.assertStops(withMessageContaining: ["TransformedDistribution.sample", "[1, 2, 2]", "eventShape"]) {
+        assertStops(withMessageContaining: ["TransformedDistribution.sample", "[1, 2, 2]", "eventShape"]) {
             _ = wrong.sample([2], generator: Self.gen(7))
         }
     }
@@ -166,16 +167,16 @@ final class TransformedDistributionTests: XCTestCase {
                                            bijector: AffineCoupling(features: 2, hidden: [4], contextFeatures: 3, generator: Self.gen(11)))
         let context = Tensor.randn([4, 3], generator: Self.gen(12))
         XCTAssertEqual(flow.sample([4], context: context, generator: Self.gen(13)).shape, [4, 2])
-        BijectorHarness.assertStops(withMessageContaining: ["TransformedDistribution.sample", "context of shape [4, 3]", "(5)"]) {
+        assertStops(withMessageContaining: ["TransformedDistribution.sample", "context of shape [4, 3]", "(5)"]) {
             _ = flow.sample([5], context: context, generator: Self.gen(14))
         }
     }
 
     func testMomentsWithoutClosedFormStopWithAPointer() {
         let flow = TransformedDistribution(base: StandardNormal(eventShape: [2]), bijector: Tanh())
-        BijectorHarness.assertStops(withMessageContaining: ["TransformedDistribution", "no closed-form mean", "sample"]) { _ = flow.mean }
-        BijectorHarness.assertStops(withMessageContaining: ["TransformedDistribution", "no closed-form variance"]) { _ = flow.variance }
-        BijectorHarness.assertStops(withMessageContaining: ["TransformedDistribution", "entropyEstimate"]) { _ = flow.entropy() }
+        assertStops(withMessageContaining: ["TransformedDistribution", "no closed-form mean", "sample"]) { _ = flow.mean }
+        assertStops(withMessageContaining: ["TransformedDistribution", "no closed-form variance"]) { _ = flow.variance }
+        assertStops(withMessageContaining: ["TransformedDistribution", "entropyEstimate"]) { _ = flow.entropy() }
     }
 
     /// A two-level multi-scale Glow on 1×4×4 images, data → latent, trained a few steps.

@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 @testable import LatentViz
 
 final class AxisTicksTests: XCTestCase {

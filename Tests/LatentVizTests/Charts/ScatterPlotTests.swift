@@ -1,6 +1,7 @@
 import Foundation
 import LatentTensor
 import XCTest
+import LatentTestSupport
 @testable import LatentViz
 
 final class ScatterPlotTests: XCTestCase {

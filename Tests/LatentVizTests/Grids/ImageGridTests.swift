@@ -1,5 +1,6 @@
 import LatentTensor
 import XCTest
+import LatentTestSupport
 @testable import LatentViz
 
 final class ImageGridTests: XCTestCase {

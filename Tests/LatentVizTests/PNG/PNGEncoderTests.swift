@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LatentTestSupport
 @testable import LatentViz
 
 final class PNGEncoderTests: XCTestCase {

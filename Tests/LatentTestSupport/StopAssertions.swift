@@ -5,11 +5,13 @@ import Glibc
 import Darwin
 #endif
 
+/// Shared by every test target (a library target only tests depend on).
+///
 /// Runs `body` in a forked child process and asserts that it stops with a message containing
 /// every string in `fragments`. This is how the tests check the library's bad-input messages,
 /// which end the process by design.
-func assertStops(withMessageContaining fragments: [String], file: StaticString = #filePath, line: UInt = #line,
-                 _ body: @escaping () -> Void) {
+public func assertStops(withMessageContaining fragments: [String], file: StaticString = #filePath, line: UInt = #line,
+                        _ body: @escaping () -> Void) {
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { return XCTFail("pipe failed", file: file, line: line) }
     fflush(stdout); fflush(stderr)
@@ -37,4 +39,10 @@ func assertStops(withMessageContaining fragments: [String], file: StaticString =
     for f in fragments {
         XCTAssertTrue(text.contains(f), "message lacks '\(f)':\n\(text.prefix(600))", file: file, line: line)
     }
+}
+
+/// `assertStops` for a single expected fragment.
+public func assertStops(mentioning fragment: String, file: StaticString = #filePath, line: UInt = #line,
+                        _ body: @escaping () -> Void) {
+    assertStops(withMessageContaining: [fragment], file: file, line: line, body)
 }
