@@ -32,4 +32,9 @@ extern const lk_gemm_impl lk_gemm_avx2;
 extern const lk_gemm_impl lk_gemm_avx512;
 #endif
 
+/// Runs body(ctx, t, n) for t in [0, n) on n threads — the caller (t = 0) and workers of a
+/// persistent pool (gemm_pool.c) — and returns when all are done. n is nthreads capped at the
+/// number of CPUs, or 1 (the caller alone) when another thread's job holds the pool.
+void lk_pool_run(int nthreads, void (*body)(void *ctx, int t, int nthreads), void *ctx);
+
 #endif

@@ -1,13 +1,18 @@
 // Persistent worker threads for the parallel GEMM driver (gemm.c).
 //
-// A product at the sizes this library sees takes 0.1-5 ms, and waking a sleeping thread costs
-// tens of microseconds, so workers spin for a while after each job before they sleep, and
-// the threads inside a job synchronize through a spinning barrier. The calling thread is
-// participant 0; workers are created on first need and live for the rest of the process.
+// A product at the sizes this library sees takes 0.1-5 ms, while handing work to a sleeping
+// thread (DispatchQueue.concurrentPerform, or a condition variable) costs tens of microseconds —
+// 10-15% of a 128×784×400 product. So workers poll for the next job for a while after each one
+// before they sleep, and the caller, which runs share 0 itself, polls for their completion.
+// Workers are created on first need and live for the rest of the process.
 //
 // One job runs at a time. A caller that finds the pool busy (another thread's product is running)
-// gets no workers and computes alone — the result bits do not depend on the split, so this only
-// changes speed, never values.
+// computes alone — the split never changes the result bits, only the speed.
+
+// clock_gettime and sysconf are POSIX: ask for them should the package compile with a strict -std.
+#if !defined(_POSIX_C_SOURCE) && !defined(__APPLE__)
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include "gemm_internal.h"
 #include <pthread.h>
 #include <sched.h>
@@ -16,35 +21,32 @@
 #include <time.h>
 #include <unistd.h>
 
-/// How long an idle worker polls for the next job before it sleeps. Back-to-back products (a
-/// forward and its backward, consecutive layers) then start without a wake-up, while a worker of
-/// an idle process stops using the CPU after this long.
-#define IDLE_SPIN_NS 200000L
-/// Polls between clock reads (and, in waits inside a job, between yields of the CPU).
+/// How long an idle worker polls for the next job before it sleeps: back-to-back products (the
+/// layers of a forward or backward pass) start without a wake-up, and an idle process stops using
+/// the CPU soon after.
+#define IDLE_POLL_NS 200000L
+/// Polls between clock reads while idle, and between yields of the CPU while waiting for workers.
 #define POLLS_PER_CHECK 256
 #define MAX_THREADS 64
 
 typedef struct {
     pthread_t thread;
     int index;
-    atomic_uint go;  // the caller bumps it to hand this worker the current job
+    atomic_uint jobs;  // jobs handed to this worker; it runs one each time this grows
 } worker;
 
 static struct {
-    pthread_mutex_t busy;  // held by the caller whose job the pool runs
+    pthread_mutex_t busy;  // held by the caller whose job runs
     pthread_mutex_t sleep_lock;
     pthread_cond_t wake;
-    atomic_int sleepers;   // workers blocked (or about to block) on `wake`
-    worker *workers[MAX_THREADS];  // [1, started) exist; slot 0 is the caller
+    atomic_int sleepers;   // workers blocked, or about to block, on `wake`
+    worker *workers[MAX_THREADS];  // [1, started) exist; share 0 is the caller's
     int started;
-    unsigned generation;
-    // The current job; written by the caller before it bumps `go`, read by the workers after.
-    void (*body)(void *ctx, int t);
+    // The current job: written by the caller before it hands the job out, read by the workers after.
+    void (*body)(void *ctx, int t, int nthreads);
     void *ctx;
     int nthreads;
     atomic_int remaining;  // workers that have not finished the current job
-    atomic_int arrived;    // barrier: participants that reached the current phase
-    atomic_uint phase;
 } pool = {
     .busy = PTHREAD_MUTEX_INITIALIZER,
     .sleep_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -66,42 +68,33 @@ static long now_ns(void) {
     return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
-/// One poll of a wait inside a job. The other participants run the same job, so such waits are
-/// short; yielding now and then keeps them live when a participant has been preempted.
-static inline void backoff(long polls) {
-    cpu_relax();
-    if (polls % POLLS_PER_CHECK == 0) sched_yield();
-}
-
 static void *worker_main(void *arg) {
     worker *w = arg;
-    unsigned seen = 0;
+    unsigned done = 0;
     for (;;) {
-        unsigned go = atomic_load_explicit(&w->go, memory_order_acquire);
-        long deadline = now_ns() + IDLE_SPIN_NS;
-        for (long polls = 1; go == seen; polls++) {
+        const long deadline = now_ns() + IDLE_POLL_NS;
+        for (long polls = 1; atomic_load_explicit(&w->jobs, memory_order_acquire) == done; polls++) {
             cpu_relax();
-            go = atomic_load_explicit(&w->go, memory_order_acquire);
-            if (go == seen && polls % POLLS_PER_CHECK == 0 && now_ns() > deadline) {
-                // `sleepers` is raised before `go` is re-read and the caller bumps `go` before it reads
-                // `sleepers` (both sequentially consistent): either this worker sees the job or the
-                // caller sees a sleeper and signals.
+            if (polls % POLLS_PER_CHECK == 0 && now_ns() > deadline) {
+                // `sleepers` is raised before `jobs` is re-read, and the caller raises `jobs` before it
+                // reads `sleepers` (all sequentially consistent): either this worker sees the job
+                // or the caller sees a sleeper and signals.
                 pthread_mutex_lock(&pool.sleep_lock);
                 atomic_fetch_add(&pool.sleepers, 1);
-                while ((go = atomic_load(&w->go)) == seen) pthread_cond_wait(&pool.wake, &pool.sleep_lock);
+                while (atomic_load(&w->jobs) == done) pthread_cond_wait(&pool.wake, &pool.sleep_lock);
                 atomic_fetch_sub(&pool.sleepers, 1);
                 pthread_mutex_unlock(&pool.sleep_lock);
             }
         }
-        seen = go;
-        pool.body(pool.ctx, w->index);
+        done++;
+        pool.body(pool.ctx, w->index, pool.nthreads);
         atomic_fetch_sub_explicit(&pool.remaining, 1, memory_order_release);
     }
     return NULL;
 }
 
 /// In a forked child only the forking thread exists: forget the workers so that the child starts
-/// its own, and unlock what the parent's threads may have held at the fork.
+/// its own, and reset the locks that threads of the parent may have held at the fork.
 static void forget_workers_after_fork(void) {
     pool.started = 1;
     pthread_mutex_init(&pool.busy, NULL);
@@ -134,42 +127,31 @@ static int start_workers(int want) {
     return pool.started < want ? pool.started : want;
 }
 
-int lk_pool_acquire(int nthreads) {
+void lk_pool_run(int nthreads, void (*body)(void *ctx, int t, int nthreads), void *ctx) {
     pthread_once(&setup_once, setup);
-    // More threads than cores would turn every spinning wait into a wait for a time slice.
+    // More threads than cores would turn every poll into a wait for a time slice.
     if (online_cpus > 0 && nthreads > online_cpus) nthreads = (int)online_cpus;
     if (nthreads > MAX_THREADS) nthreads = MAX_THREADS;
-    if (nthreads < 2 || pthread_mutex_trylock(&pool.busy) != 0) return 1;
-    int granted = start_workers(nthreads);
-    if (granted < 2) pthread_mutex_unlock(&pool.busy);
-    return granted;
-}
-
-void lk_pool_run(int nthreads, void (*body)(void *ctx, int t), void *ctx) {
+    if (nthreads < 2 || pthread_mutex_trylock(&pool.busy) != 0) {
+        body(ctx, 0, 1);
+        return;
+    }
+    nthreads = start_workers(nthreads);
     pool.body = body;
     pool.ctx = ctx;
     pool.nthreads = nthreads;
-    atomic_store_explicit(&pool.arrived, 0, memory_order_relaxed);
     atomic_store(&pool.remaining, nthreads - 1);
-    pool.generation++;
-    for (int t = 1; t < nthreads; t++) atomic_store(&pool.workers[t]->go, pool.generation);
+    for (int t = 1; t < nthreads; t++) atomic_fetch_add(&pool.workers[t]->jobs, 1);
     if (atomic_load(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.sleep_lock);
         pthread_cond_broadcast(&pool.wake);
         pthread_mutex_unlock(&pool.sleep_lock);
     }
-    body(ctx, 0);
-    for (long polls = 1; atomic_load_explicit(&pool.remaining, memory_order_acquire) != 0; polls++) backoff(polls);
-}
-
-void lk_pool_release(void) { pthread_mutex_unlock(&pool.busy); }
-
-void lk_pool_barrier(void) {
-    unsigned phase = atomic_load(&pool.phase);
-    if (atomic_fetch_add(&pool.arrived, 1) == pool.nthreads - 1) {
-        atomic_store(&pool.arrived, 0);
-        atomic_store(&pool.phase, phase + 1);
-        return;
+    body(ctx, 0, nthreads);
+    for (long polls = 1; atomic_load_explicit(&pool.remaining, memory_order_acquire) != 0; polls++) {
+        cpu_relax();
+        // A preempted worker (busy machine) needs this core back to finish.
+        if (polls % POLLS_PER_CHECK == 0) sched_yield();
     }
-    for (long polls = 1; atomic_load(&pool.phase) == phase; polls++) backoff(polls);
+    pthread_mutex_unlock(&pool.busy);
 }

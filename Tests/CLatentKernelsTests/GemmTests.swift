@@ -72,6 +72,21 @@ final class GemmTests: XCTestCase {
         XCTAssertEqual(c1, c2)
     }
 
+    /// Splitting over threads changes which thread computes a tile, never how: bit-identical to one thread.
+    func testParallelMatchesSerialBitForBit() {
+        var rng = Rng(state: 5)
+        for (ta, tb, m, n, k) in [(0, 0, 128, 400, 784), (1, 0, 37, 91, 300), (0, 1, 200, 33, 129), (1, 1, 65, 130, 64)] {
+            let a = (0..<(m * k)).map { _ in rng.next() }, b = (0..<(k * n)).map { _ in rng.next() }
+            var serial = [Float](repeating: 0, count: m * n)
+            lk_sgemm(Int32(ta), Int32(tb), m, n, k, 1, a, ta == 1 ? m : k, b, tb == 1 ? k : n, 0, &serial, n)
+            for threads: Int32 in [2, 3, 4] {
+                var parallel = [Float](repeating: .nan, count: m * n)
+                lk_sgemm_parallel(Int32(ta), Int32(tb), m, n, k, 1, a, ta == 1 ? m : k, b, tb == 1 ? k : n, 0, &parallel, n, threads)
+                XCTAssertEqual(serial, parallel, "\(ta)\(tb) \(m)×\(n)×\(k) on \(threads) threads")
+            }
+        }
+    }
+
     func testReportsItsPath() {
         let isa = String(cString: lk_gemm_isa())
         XCTAssertTrue(["avx512", "avx2", "portable"].contains(isa), isa)

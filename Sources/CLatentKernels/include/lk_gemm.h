@@ -7,12 +7,23 @@
 /// op(B) is k×n: B is stored k×n (row stride ldb) when trans_b == 0, or n×k when trans_b != 0.
 /// When beta == 0, C is written without being read (NaNs in C are not propagated).
 ///
-/// Single-threaded: callers parallelize by handing disjoint sub-blocks of C to different threads
-/// (offset the pointers). Packing buffers are thread-local and reused across calls.
-/// The micro-kernel (AVX-512, AVX2+FMA or portable) is picked once at run time.
+/// Runs on the calling thread; it may be called concurrently from several threads (packing
+/// buffers are thread-local and reused across calls). The micro-kernel (AVX-512, AVX2+FMA or
+/// portable) is picked once at run time.
 void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
               const float *a, long lda, const float *b, long ldb,
               float beta, float *c, long ldc);
+
+/// Products with fewer multiply-adds (m·n·k) than this run on one thread: splitting costs more.
+#define LK_SGEMM_PARALLEL_MIN_MACS 131072L
+
+/// lk_sgemm on up to `nthreads` threads: the caller plus workers of a persistent pool, capped at
+/// the number of CPUs. Small products run on the caller alone, and so does a call made while
+/// another thread's parallel product holds the pool. The result is bitwise identical to
+/// lk_sgemm's whatever the thread count. Safe to call from several threads at once.
+void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                       const float *a, long lda, const float *b, long ldb,
+                       float beta, float *c, long ldc, int nthreads);
 
 /// Name of the code path chosen at run time: "avx512", "avx2" or "portable".
 const char *lk_gemm_isa(void);
