@@ -1,0 +1,226 @@
+import Foundation
+import LatentTensor
+
+/// Everything needed to rebuild a `FlowModel`: the architecture, its sizes, the base
+/// distribution, the optional context width and the optional image pre-processing. Codable; a
+/// checkpoint stores it as JSON in its metadata (`FlowModel.save(to:)`), and `FlowModel(configuration:)`
+/// builds the same network again (weights then come from the checkpoint).
+///
+/// Use the factories (`realNVP`, `maf`, `iaf`, `splineCoupling`, `autoregressiveSpline`, `planar`,
+/// `radial`) rather than filling the fields by hand.
+public struct FlowConfiguration: Codable, Equatable, Sendable {
+    /// The layer family of the stack.
+    public enum Architecture: String, Codable, Sendable {
+        /// RealNVP: `MaskedAffineCoupling` layers with alternating masks.
+        case realNVP
+        /// MAF: `MaskedAutoregressiveFlow` layers, fast density, D-pass sampling.
+        case maf
+        /// IAF: `MaskedAutoregressiveFlow(arrangement: .inverseAutoregressive)`, fast sampling, D-pass density.
+        case iaf
+        /// Neural spline flow, coupling form: `SplineCoupling` layers with alternating masks.
+        case splineCoupling
+        /// Neural spline flow, autoregressive form: `AutoregressiveSpline` layers.
+        case autoregressiveSpline
+        /// Rezende & Mohamed's planar flow stack (unconditional).
+        case planar
+        /// Rezende & Mohamed's radial flow stack (unconditional).
+        case radial
+        /// Glow on images: squeeze, K steps of ActNorm → 1×1 conv → affine coupling per level,
+        /// half the channels split off after every level but the last (`ImageFlowArchitecture`).
+        case glow
+        /// RealNVP's multi-scale image architecture: as `glow` with coupling-only steps whose
+        /// masks cycle checkerboard, flipped checkerboard, channel-wise, flipped channel-wise.
+        case multiScaleRealNVP
+    }
+
+    /// Which features a RealNVP coupling keeps (the mask flips from layer to layer).
+    public enum CouplingPattern: Codable, Equatable, Sendable {
+        /// Even feature indices kept first.
+        case alternating
+        /// First ⌊D/2⌋ features kept first.
+        case half
+        /// Flat `height × width` images (D = height·width): pixels with h + w even kept first.
+        case checkerboard(height: Int, width: Int)
+    }
+
+    /// The base distribution p(z) of the noise.
+    public enum Base: String, Codable, Sendable {
+        /// N(0, I).
+        case standardNormal
+        /// Independent standard logistic: with an identity flow and a `Logit(α: 0)` pre-processing
+        /// it makes the model exactly uniform on [0, 1]^D.
+        case standardLogistic
+    }
+
+    /// The layer family.
+    public var architecture: Architecture
+    /// D, the number of data features (for images, the flattened pixel count).
+    public var features: Int
+    /// K, the number of flow layers.
+    public var layers: Int
+    /// Hidden widths of every conditioner / MADE (ignored by planar and radial).
+    public var hidden: [Int]
+    /// F, the width of the context vector (0: unconditional). A `Batch.y` of class indices `[N]`
+    /// is one-hot encoded to `[N, F]`.
+    public var contextFeatures: Int
+    /// RealNVP's mask layout.
+    public var couplingPattern: CouplingPattern
+    /// RealNVP: separate s and t networks (true) or one network with two heads (false).
+    public var separateScaleAndShift: Bool
+    /// c of the log-scale clamp s = c·tanh(ŝ/c) of RealNVP, MAF and IAF (c = 1: s = tanh ŝ).
+    public var logScaleBound: Float
+    /// Spline bins K (spline flows).
+    public var splineBins: Int
+    /// Spline tail bound B: the splines act on [−B, B] and are the identity outside (spline flows).
+    public var splineBound: Float
+    /// The base distribution.
+    public var base: Base
+    /// Image pre-processing (dequantization of 8-bit data and logit), nil for real-valued data.
+    public var image: ImagePreprocessing?
+    /// `[C, H, W]` of one image, for the image architectures (`glow`, `multiScaleRealNVP`), whose
+    /// data are flattened to D = C·H·W like every model's.
+    public var imageShape: [Int]?
+    /// L, the number of scales (levels) of the image architectures; H and W must be divisible by 2ᴸ.
+    public var scales: Int
+    /// Seed of the weight initialization.
+    public var seed: UInt64
+
+    /// A configuration with every field given (see the factories for the usual choices).
+    public init(architecture: Architecture, features: Int, layers: Int, hidden: [Int] = [64, 64], contextFeatures: Int = 0,
+                couplingPattern: CouplingPattern = .alternating, separateScaleAndShift: Bool = true,
+                logScaleBound: Float = 1, splineBins: Int = 8, splineBound: Float = 4,
+                base: Base = .standardNormal, image: ImagePreprocessing? = nil, imageShape: [Int]? = nil, scales: Int = 1,
+                seed: UInt64 = 0) {
+        self.architecture = architecture
+        self.features = features
+        self.layers = layers
+        self.hidden = hidden
+        self.contextFeatures = contextFeatures
+        self.couplingPattern = couplingPattern
+        self.separateScaleAndShift = separateScaleAndShift
+        self.logScaleBound = logScaleBound
+        self.splineBins = splineBins
+        self.splineBound = splineBound
+        self.base = base
+        self.image = image
+        self.imageShape = imageShape
+        self.scales = scales
+        self.seed = seed
+    }
+
+    /// RealNVP on vectors: K affine couplings with flipping masks, separate s and t MLPs
+    /// (D+F → hidden → D, ReLU, zero last layer) and s = c·tanh(ŝ/c).
+    public static func realNVP(features: Int, layers: Int = 8, hidden: [Int] = [64, 64], contextFeatures: Int = 0,
+                               pattern: CouplingPattern = .alternating, logScaleBound: Float = 1,
+                               image: ImagePreprocessing? = nil, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .realNVP, features: features, layers: layers, hidden: hidden,
+                          contextFeatures: contextFeatures, couplingPattern: pattern, logScaleBound: logScaleBound,
+                          image: image, seed: seed)
+    }
+
+    /// MAF: K MADE-based affine autoregressive layers, orderings alternating sequential/reversed.
+    public static func maf(features: Int, layers: Int = 5, hidden: [Int] = [64, 64], contextFeatures: Int = 0,
+                           logScaleBound: Float = 3, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .maf, features: features, layers: layers, hidden: hidden,
+                          contextFeatures: contextFeatures, logScaleBound: logScaleBound, seed: seed)
+    }
+
+    /// IAF: as `maf`, with the inverse-autoregressive arrangement (one-pass sampling).
+    public static func iaf(features: Int, layers: Int = 5, hidden: [Int] = [64, 64], contextFeatures: Int = 0,
+                           logScaleBound: Float = 3, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .iaf, features: features, layers: layers, hidden: hidden,
+                          contextFeatures: contextFeatures, logScaleBound: logScaleBound, seed: seed)
+    }
+
+    /// Coupling neural spline flow: K rational-quadratic spline couplings with flipping alternating masks.
+    public static func splineCoupling(features: Int, layers: Int = 4, hidden: [Int] = [64, 64], contextFeatures: Int = 0,
+                                      bins: Int = 8, bound: Float = 4, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .splineCoupling, features: features, layers: layers, hidden: hidden,
+                          contextFeatures: contextFeatures, splineBins: bins, splineBound: bound, seed: seed)
+    }
+
+    /// Autoregressive neural spline flow: K MADE-driven spline layers, orderings alternating.
+    public static func autoregressiveSpline(features: Int, layers: Int = 4, hidden: [Int] = [64, 64],
+                                            contextFeatures: Int = 0, bins: Int = 8, bound: Float = 4,
+                                            seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .autoregressiveSpline, features: features, layers: layers, hidden: hidden,
+                          contextFeatures: contextFeatures, splineBins: bins, splineBound: bound, seed: seed)
+    }
+
+    /// A stack of K planar layers (no context).
+    public static func planar(features: Int, layers: Int = 16, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .planar, features: features, layers: layers, hidden: [], seed: seed)
+    }
+
+    /// A stack of K radial layers (no context).
+    public static func radial(features: Int, layers: Int = 16, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .radial, features: features, layers: layers, hidden: [], seed: seed)
+    }
+
+    /// Glow (Kingma & Dhariwal 2018) on images of shape `[C, H, W]`: L = `scales` levels of
+    /// K = `stepsPerScale` steps (ActNorm → invertible 1×1 convolution → affine coupling with a
+    /// CNN conditioner of `hiddenChannels`), 8-bit pre-processing by default. ActNorm initializes
+    /// itself from the first batch it sees: evaluate or train on data before sampling.
+    public static func glow(imageShape: [Int], scales: Int = 2, stepsPerScale: Int = 4, hiddenChannels: Int = 64,
+                            contextFeatures: Int = 0, logScaleBound: Float = 3,
+                            image: ImagePreprocessing? = ImagePreprocessing(), seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .glow, features: imageShape.reduce(1, *), layers: stepsPerScale, hidden: [hiddenChannels],
+                          contextFeatures: contextFeatures, logScaleBound: logScaleBound, image: image,
+                          imageShape: imageShape, scales: scales, seed: seed)
+    }
+
+    /// RealNVP's multi-scale architecture (Dinh et al. 2017) on images of shape `[C, H, W]`:
+    /// as `glow`, with K affine couplings per level and no ActNorm or 1×1 convolutions.
+    public static func multiScaleRealNVP(imageShape: [Int], scales: Int = 2, couplingsPerScale: Int = 4,
+                                         hiddenChannels: Int = 64, contextFeatures: Int = 0, logScaleBound: Float = 3,
+                                         image: ImagePreprocessing? = ImagePreprocessing(), seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .multiScaleRealNVP, features: imageShape.reduce(1, *), layers: couplingsPerScale,
+                          hidden: [hiddenChannels], contextFeatures: contextFeatures, logScaleBound: logScaleBound,
+                          image: image, imageShape: imageShape, scales: scales, seed: seed)
+    }
+
+    /// The configuration as compact JSON (keys sorted, so equal configurations give equal text).
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Decodes a configuration written by `json()`.
+    public static func decode(json: String) throws -> FlowConfiguration {
+        try JSONDecoder().decode(FlowConfiguration.self, from: Data(json.utf8))
+    }
+
+    /// Stops with a message naming the first invalid field.
+    func validate() {
+        require(features >= 1, "FlowConfiguration: features must be positive, got \(features)")
+        require(layers >= 1, "FlowConfiguration: layers must be positive, got \(layers)")
+        require(contextFeatures >= 0, "FlowConfiguration: contextFeatures must be ≥ 0, got \(contextFeatures)")
+        require(logScaleBound > 0, "FlowConfiguration: logScaleBound must be positive, got \(logScaleBound)")
+        switch architecture {
+        case .planar, .radial:
+            require(contextFeatures == 0,
+                    "FlowConfiguration: \(architecture) layers take no context; use contextFeatures 0 or a conditional architecture (realNVP, maf, iaf, spline flows)")
+        case .realNVP, .splineCoupling:
+            require(features >= 2, "FlowConfiguration: \(architecture) couplings need at least 2 features, got \(features)")
+            require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
+                    "FlowConfiguration: \(architecture) needs at least one positive hidden width, got \(hidden)")
+        case .glow, .multiScaleRealNVP:
+            require(hidden.count == 1 && hidden[0] > 0,
+                    "FlowConfiguration: \(architecture) needs one positive hidden channel count, got \(hidden)")
+            guard let shape = imageShape, shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
+                fatalError("FlowConfiguration: \(architecture) needs imageShape [C, H, W], got \(String(describing: imageShape))")
+            }
+            let step = 1 << max(scales, 0)
+            require(scales >= 1 && shape[1] % step == 0 && shape[2] % step == 0,
+                    "FlowConfiguration: \(architecture) with \(scales) scales needs H and W divisible by \(step), got \(shape)")
+            require(shape.reduce(1, *) == features, "FlowConfiguration: imageShape \(shape) does not hold \(features) features")
+        case .maf, .iaf, .autoregressiveSpline:
+            require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
+                    "FlowConfiguration: \(architecture) needs at least one positive hidden width, got \(hidden)")
+        }
+        if case .checkerboard(let h, let w) = couplingPattern, architecture == .realNVP {
+            require(h * w == features, "FlowConfiguration: checkerboard \(h)×\(w) does not cover \(features) features")
+        }
+    }
+}
