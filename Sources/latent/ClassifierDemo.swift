@@ -1,10 +1,10 @@
 import Latent
 import Foundation
 
-/// `latent demo`: trains a small classifier on the two-moons problem — a `Sequential` MLP, the
+/// Part 1 of `latent demo`: trains a small classifier on the two-moons problem — a `Sequential` MLP, the
 /// autodiff tape and `Adam` — printing loss and accuracy, and fails loudly if the test accuracy
 /// stays below 97%. It shows the loop a user writes: forward, `backward()`, `step()`.
-enum Demo {
+enum ClassifierDemo {
     /// Two interleaved half circles with Gaussian noise; labels 0/1 as a `[count, 1]` column.
     static func twoMoons(count: Int, noise: Float, generator: RandomGenerator) -> (x: Tensor, y: Tensor) {
         var points: [Float] = [], labels: [Float] = []
