@@ -1,22 +1,7 @@
 import Foundation
 import XCTest
+import LatentTestSupport
 import LatentData
-
-/// The shared test data root: `$LATENT_DATA` if set, else `../shared/data` next to the
-/// repository (found from this file's path, so it works from any working directory).
-func sharedDataRoot() throws -> URL {
-    var candidates: [URL] = []
-    if let env = ProcessInfo.processInfo.environment["LATENT_DATA"], !env.isEmpty {
-        candidates.append(URL(fileURLWithPath: env))
-    }
-    let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    candidates.append(repository.deletingLastPathComponent().appendingPathComponent("shared/data"))
-    for root in candidates where FileManager.default.fileExists(atPath: root.appendingPathComponent("mnist").path) {
-        return root
-    }
-    throw XCTSkip("no MNIST data: set LATENT_DATA or provide ../shared/data (looked in \(candidates.map(\.path)))")
-}
 
 /// A fresh empty directory, removed when the test ends.
 func temporaryDirectory(_ test: XCTestCase) throws -> URL {

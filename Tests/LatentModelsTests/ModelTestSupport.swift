@@ -1,24 +1,13 @@
 import Foundation
 import XCTest
+import LatentTestSupport
 import LatentTensor
 import LatentData
 
 /// Helpers shared by the VAE-family tests (data, folders, synthetic images).
 enum ModelTestSupport {
-    /// The shared test data root: `$LATENT_DATA` if set, else `../shared/data` next to the repository.
-    static func sharedDataRoot() throws -> URL {
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LATENT_DATA"], !env.isEmpty {
-            candidates.append(URL(fileURLWithPath: env))
-        }
-        let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(repository.deletingLastPathComponent().appendingPathComponent("shared/data"))
-        for root in candidates where FileManager.default.fileExists(atPath: root.appendingPathComponent("mnist").path) {
-            return root
-        }
-        throw XCTSkip("no MNIST data: set LATENT_DATA or provide ../shared/data (looked in \(candidates.map(\.path)))")
-    }
+    /// The shared test data root (see `LatentTestSupport.sharedDataRoot`).
+    static func sharedDataRoot() throws -> URL { try LatentTestSupport.sharedDataRoot() }
 
     /// mnist-5k (4000 train / 1000 test, `[N, 1, 28, 28]` in [0, 1]), loaded once per process.
     static func mnist5k() throws -> DatasetSplits {
