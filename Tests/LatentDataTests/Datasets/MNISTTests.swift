@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 import LatentTensor
 @testable import LatentData
 
