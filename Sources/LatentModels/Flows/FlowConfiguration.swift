@@ -82,6 +82,11 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
     public var imageShape: [Int]?
     /// L, the number of scales (levels) of the image architectures; H and W must be divisible by 2ᴸ.
     public var scales: Int
+    /// Glow's learned prior for the channels every level but the last factors out: N(μ, σ²) with
+    /// μ and log σ from a zero-initialized convolution on the kept channels (`SplitPrior`), instead
+    /// of the standard normal base. Image architectures only; nil (configurations saved before the
+    /// option existed) and false both mean the standard normal.
+    public var learnedSplitPrior: Bool?
     /// Seed of the weight initialization.
     public var seed: UInt64
 
@@ -90,7 +95,7 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
                 couplingPattern: CouplingPattern = .alternating, separateScaleAndShift: Bool = true,
                 logScaleBound: Float = 1, splineBins: Int = 8, splineBound: Float = 4,
                 base: Base = .standardNormal, image: ImagePreprocessing? = nil, imageShape: [Int]? = nil, scales: Int = 1,
-                seed: UInt64 = 0) {
+                learnedSplitPrior: Bool? = nil, seed: UInt64 = 0) {
         self.architecture = architecture
         self.features = features
         self.layers = layers
@@ -105,6 +110,7 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
         self.image = image
         self.imageShape = imageShape
         self.scales = scales
+        self.learnedSplitPrior = learnedSplitPrior
         self.seed = seed
     }
 
@@ -161,12 +167,15 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
     /// K = `stepsPerScale` steps (ActNorm → invertible 1×1 convolution → affine coupling with a
     /// CNN conditioner of `hiddenChannels`), 8-bit pre-processing by default. ActNorm initializes
     /// itself from the first batch it sees: evaluate or train on data before sampling.
+    /// `learnedSplitPrior`: score the factored-out channels with Glow's learned conditional
+    /// Gaussian (`SplitPrior`) rather than the standard normal.
     public static func glow(imageShape: [Int], scales: Int = 2, stepsPerScale: Int = 4, hiddenChannels: Int = 64,
                             contextFeatures: Int = 0, logScaleBound: Float = 3,
-                            image: ImagePreprocessing? = ImagePreprocessing(), seed: UInt64 = 0) -> FlowConfiguration {
+                            image: ImagePreprocessing? = ImagePreprocessing(), learnedSplitPrior: Bool = false,
+                            seed: UInt64 = 0) -> FlowConfiguration {
         FlowConfiguration(architecture: .glow, features: imageShape.reduce(1, *), layers: stepsPerScale, hidden: [hiddenChannels],
                           contextFeatures: contextFeatures, logScaleBound: logScaleBound, image: image,
-                          imageShape: imageShape, scales: scales, seed: seed)
+                          imageShape: imageShape, scales: scales, learnedSplitPrior: learnedSplitPrior ? true : nil, seed: seed)
     }
 
     /// RealNVP's multi-scale architecture (Dinh et al. 2017) on images of shape `[C, H, W]`:
@@ -218,6 +227,10 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
         case .maf, .iaf, .autoregressiveSpline:
             require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
                     "FlowConfiguration: \(architecture) needs at least one positive hidden width, got \(hidden)")
+        }
+        if learnedSplitPrior == true {
+            require(architecture == .glow || architecture == .multiScaleRealNVP,
+                    "FlowConfiguration: learnedSplitPrior needs an image architecture (glow, multiScaleRealNVP), got \(architecture)")
         }
         if case .checkerboard(let h, let w) = couplingPattern, architecture == .realNVP {
             require(h * w == features, "FlowConfiguration: checkerboard \(h)×\(w) does not cover \(features) features")

@@ -14,8 +14,9 @@ import LatentProbability
 /// mask, alternating flips); a RealNVP step is one `AffineCoupling` whose mask cycles checkerboard,
 /// flipped checkerboard, channel-wise, flipped channel-wise (channel-wise only at 1×1 resolution,
 /// where a checkerboard has nothing to transform). Couplings read the context
-/// `[N, F]`, broadcast over pixels. Glow's learned prior for the factored-out half is not
-/// included: the split-off channels are scored by the standard normal base.
+/// `[N, F]`, broadcast over pixels. The split-off channels are scored by the standard normal base,
+/// or, with `learnedSplitPrior`, by Glow's learned conditional Gaussian: a `SplitPrior` just before
+/// each `MultiScale` standardizes them given the kept channels (and the context).
 enum ImageFlowArchitecture {
     /// The data → latent chain `[N, D]` → `[N, D]` of an image configuration.
     static func dataToLatent(_ c: FlowConfiguration, generator: RandomGenerator) -> Chain {
@@ -35,6 +36,9 @@ enum ImageFlowArchitecture {
             steps += step(c, index: k, channels: channels, pixels: pixels, generator: generator)
         }
         if index + 1 < c.scales {
+            if c.learnedSplitPrior == true {
+                steps.append(SplitPrior(channels: channels, contextFeatures: c.contextFeatures))
+            }
             steps.append(MultiScale(Chain(level(c, index: index + 1, channels: 2 * channels, pixels: pixels / 4,
                                                 generator: generator))))
         }

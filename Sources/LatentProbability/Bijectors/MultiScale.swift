@@ -28,9 +28,9 @@ import LatentNN
 ///     let model = TransformedDistribution(base: StandardNormal(eventShape: [4 * C, H / 2, W / 2]),
 ///                                         bijector: Inverse(glow), eventShape: [C, H, W])
 ///
-/// Glow's learned prior for the factored-out half, N(μ(x₁), σ(x₁)), is an `AffineCoupling` with
-/// a `.channelWise` mask (keeping x₁, transforming x₂) placed just before the `MultiScale`: it
-/// maps x₂ to (x₂ − μ)/σ given x₁, in the data → latent direction.
+/// Glow's learned prior for the factored-out half, N(μ(x₁), σ(x₁)), is a `SplitPrior` placed just
+/// before the `MultiScale`: it maps x₂ to (x₂ − μ)/σ given x₁, in the data → latent direction, so
+/// the standard-normal base scores exactly the conditional Gaussian.
 public final class MultiScale: Module, Bijector {
     /// The flow applied to the kept half (at the next scale when squeezing).
     public let inner: any Bijector
