@@ -23,15 +23,25 @@ extension VAEExperiments {
         trainer.onEpochEnd = { report, _ in options.progress?(report) }
         let testLoader = DataLoader(test.dataset, batchSize: 200, shuffle: false)
         try trainer.fit(train: loader, test: testLoader)
+        let metrics = disentanglementMetrics(vae, trainer: trainer, testLoader: testLoader, factors: test.factorIndices)
+        return ExperimentResult(name: "beta-vae sprites β=\(beta), latent \(latent), \(count) images × \(epochs) epochs",
+                                metrics: metrics, seconds: Date().timeIntervalSince(start), history: trainer.history)
+    }
+}
+
+extension VAEExperiments {
+    /// Test −ELBO and KL of the last epoch, MIG of the posterior means against the true factors
+    /// (overall and per factor as `mig_<factor>`), and the number of active units — the numbers every
+    /// β-VAE sprites run reports. Puts the model in evaluation mode.
+    static func disentanglementMetrics(_ vae: VAE, trainer: Trainer<VAE>, testLoader: DataLoader, factors: Tensor) -> [String: Double] {
         vae.eval()
         let codes = withoutGrad { Tensor.concat(IteratorSequence(testLoader.iterator(forEpoch: 0)).map { vae.encoder($0.x).loc }, axis: 0) }
-        let mig = MutualInformationGap.measure(codes: codes, factors: test.factorIndices)
+        let mig = MutualInformationGap.measure(codes: codes, factors: factors)
         let diagnostics = LatentDiagnostics.measure(vae, on: testLoader)
         let last = trainer.history.last!.test
         var metrics = ["test_negative_elbo": last["loss"]!, "test_kl": last["kl"]!, "mig": mig.score,
                        "active_units": Double(diagnostics.activeUnits)]
         for (name, gap) in zip(Sprites.factorNames, mig.perFactor) { metrics["mig_" + name] = gap }
-        return ExperimentResult(name: "beta-vae sprites β=\(beta), latent \(latent), \(count) images × \(epochs) epochs",
-                                metrics: metrics, seconds: Date().timeIntervalSince(start), history: trainer.history)
+        return metrics
     }
 }

@@ -55,14 +55,8 @@ extension VAEExperiments {
         trainer.onEpochEnd = { report, _ in options.progress?(report) }
         let testLoader = DataLoader(test.dataset, batchSize: 200, shuffle: false)
         try trainer.fit(train: loader, test: testLoader)
-        vae.eval()
-        let codes = withoutGrad { Tensor.concat(IteratorSequence(testLoader.iterator(forEpoch: 0)).map { vae.encoder($0.x).loc }, axis: 0) }
-        let mig = MutualInformationGap.measure(codes: codes, factors: test.factorIndices)
-        let diagnostics = LatentDiagnostics.measure(vae, on: testLoader)
-        let last = trainer.history.last!.test
-        var metrics = ["test_negative_elbo": last["loss"]!, "test_kl": last["kl"]!, "mig": mig.score,
-                       "active_units": Double(diagnostics.activeUnits), "steps": Double(trainer.step)]
-        for (name, gap) in zip(Sprites.factorNames, mig.perFactor) { metrics["mig_" + name] = gap }
+        var metrics = disentanglementMetrics(vae, trainer: trainer, testLoader: testLoader, factors: test.factorIndices)
+        metrics["steps"] = Double(trainer.step)
         let result = ExperimentResult(name: "beta-vae sprites MLP 4096-\(hidden.map(String.init).joined(separator: "-"))-\(latent) β=\(beta), \(trainer.step) steps",
                                       metrics: metrics, seconds: Date().timeIntervalSince(start), history: trainer.history)
         return BetaVAESpritesRun(result: result, model: vae, test: test)
