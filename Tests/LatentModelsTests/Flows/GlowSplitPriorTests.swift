@@ -17,23 +17,12 @@ final class GlowSplitPriorTests: XCTestCase {
               learnedSplitPrior: true, seed: 2),
     ]
 
-    /// Dequantized 8-bit images y ∈ [0, 1), `[n, 16]`.
-    private func images(_ n: Int, seed: UInt64) -> Tensor {
-        let g = RandomGenerator(seed: seed)
-        let k = Tensor(shape: [n, 1, 4, 4], scalars: (0..<(16 * n)).map { _ in Float(g.nextInt(below: 256)) / 255 })
-        return Transforms.dequantize(k, levels: 256, generator: g).reshaped([n, 16])
-    }
-
-    private func context(_ c: FlowConfiguration, rows: Int) -> Tensor? {
-        c.contextFeatures > 0 ? Tensor.randn([rows, c.contextFeatures], generator: RandomGenerator(seed: 5)) : nil
-    }
-
     /// A new prior is N(0, I) and takes no random draws, so the model equals the plain Glow.
     func testANewLearnedPriorIsTheStandardNormal() {
         var plain = Self.configurations[0]
         plain.learnedSplitPrior = nil
         let learned = FlowModel(configuration: Self.configurations[0]), standard = FlowModel(configuration: plain)
-        let y = images(16, seed: 1)
+        let y = ImageFlowTestData.images(16, seed: 1)
         let (a, b) = withoutGrad { (learned.logProb(y), standard.logProb(y)) }
         XCTAssertLessThan(FlowTestSupport.maxDifference(a, b), 1e-4)
         // One extra convolution 2 → 2·2 channels, 3×3: its weight and bias.
@@ -48,8 +37,8 @@ final class GlowSplitPriorTests: XCTestCase {
         for configuration in Self.configurations {
             let model = FlowModel(configuration: configuration)
             let n = 3
-            let y = images(n, seed: 2), c = context(configuration, rows: n)
-            _ = withoutGrad { model.logProb(images(32, seed: 3), context: context(configuration, rows: 32)) }
+            let y = ImageFlowTestData.images(n, seed: 2), c = ImageFlowTestData.context(configuration, rows: n)
+            _ = withoutGrad { model.logProb(ImageFlowTestData.images(32, seed: 3), context: ImageFlowTestData.context(configuration, rows: 32)) }
             FlowTestSupport.perturb(model, std: 0.05)
             let name = "\(configuration.contextFeatures > 0 ? "conditional " : "")glow"
             let z = withoutGrad { model.flow.inverse(y, context: c) }
@@ -84,13 +73,13 @@ final class GlowSplitPriorTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         for (i, configuration) in Self.configurations.enumerated() {
             let model = FlowModel(configuration: configuration)
-            let k = images(16, seed: 4).reshaped([16, 1, 4, 4])
-            let metrics = model.evaluationMetrics(Batch(x: k, y: context(configuration, rows: 16)), generator: RandomGenerator(seed: 5))
+            let k = ImageFlowTestData.images(16, seed: 4).reshaped([16, 1, 4, 4])
+            let metrics = model.evaluationMetrics(Batch(x: k, y: ImageFlowTestData.context(configuration, rows: 16)), generator: RandomGenerator(seed: 5))
             XCTAssertTrue(metrics["bitsPerDim"]!.isFinite && metrics["bitsPerDim"]! > 0)
             FlowTestSupport.perturb(model, std: 0.05)
-            let x = try model.sample(16, context: context(configuration, rows: 16), temperature: 0.7, generator: RandomGenerator(seed: 6))
+            let x = try model.sample(16, context: ImageFlowTestData.context(configuration, rows: 16), temperature: 0.7, generator: RandomGenerator(seed: 6))
             XCTAssertTrue(x.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
-            let y = images(8, seed: 7), c = context(configuration, rows: 8)
+            let y = ImageFlowTestData.images(8, seed: 7), c = ImageFlowTestData.context(configuration, rows: 8)
             let expected = withoutGrad { model.logProb(y, context: c) }.scalars
             let url = directory.appendingPathComponent("\(i).safetensors")
             try model.save(checkpointTo: url)

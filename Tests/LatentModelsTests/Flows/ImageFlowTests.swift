@@ -14,23 +14,12 @@ final class ImageFlowTests: XCTestCase {
         .glow(imageShape: [1, 4, 4], scales: 1, stepsPerScale: 2, hiddenChannels: 8, contextFeatures: 3, seed: 3),
     ]
 
-    /// Dequantized 8-bit images y ∈ [0, 1), `[n, 16]`.
-    private func images(_ n: Int, seed: UInt64) -> Tensor {
-        let g = RandomGenerator(seed: seed)
-        let k = Tensor(shape: [n, 1, 4, 4], scalars: (0..<(16 * n)).map { _ in Float(g.nextInt(below: 256)) / 255 })
-        return Transforms.dequantize(k, levels: 256, generator: g).reshaped([n, 16])
-    }
-
-    private func context(_ c: FlowConfiguration, rows: Int) -> Tensor? {
-        c.contextFeatures > 0 ? Tensor.randn([rows, c.contextFeatures], generator: RandomGenerator(seed: 5)) : nil
-    }
-
     /// data → noise → data is the identity, and log p(y) through the inverse equals
     /// log p_base(z) − log|det ∂f/∂z| through the forward pass.
     func testRoundTripAndDensityConsistency() {
         for configuration in Self.configurations {
             let model = FlowModel(configuration: configuration)
-            let y = images(32, seed: 1), c = context(configuration, rows: 32)
+            let y = ImageFlowTestData.images(32, seed: 1), c = ImageFlowTestData.context(configuration, rows: 32)
             _ = withoutGrad { model.logProb(y, context: c) }
             FlowTestSupport.perturb(model, std: 0.05)
             withoutGrad {
@@ -49,10 +38,10 @@ final class ImageFlowTests: XCTestCase {
     func testSamplingAndMetrics() throws {
         for configuration in Self.configurations {
             let model = FlowModel(configuration: configuration)
-            let k = images(16, seed: 2).reshaped([16, 1, 4, 4])
-            let metrics = model.evaluationMetrics(Batch(x: k, y: context(configuration, rows: 16)), generator: RandomGenerator(seed: 3))
+            let k = ImageFlowTestData.images(16, seed: 2).reshaped([16, 1, 4, 4])
+            let metrics = model.evaluationMetrics(Batch(x: k, y: ImageFlowTestData.context(configuration, rows: 16)), generator: RandomGenerator(seed: 3))
             XCTAssertTrue(metrics["bitsPerDim"]!.isFinite && metrics["bitsPerDim"]! > 0)
-            let x = try model.sample(16, context: context(configuration, rows: 16), temperature: 0.7, generator: RandomGenerator(seed: 4))
+            let x = try model.sample(16, context: ImageFlowTestData.context(configuration, rows: 16), temperature: 0.7, generator: RandomGenerator(seed: 4))
             XCTAssertEqual(x.shape, [16, 16])
             XCTAssertTrue(x.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
         }
@@ -66,7 +55,7 @@ final class ImageFlowTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         for (i, configuration) in Self.configurations.enumerated() {
             let model = FlowModel(configuration: configuration)
-            let y = images(8, seed: 6), c = context(configuration, rows: 8)
+            let y = ImageFlowTestData.images(8, seed: 6), c = ImageFlowTestData.context(configuration, rows: 8)
             let expected = withoutGrad { model.logProb(y, context: c) }.scalars
             let url = directory.appendingPathComponent("\(i).safetensors")
             try model.save(checkpointTo: url)
