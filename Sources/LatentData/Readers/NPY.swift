@@ -76,11 +76,12 @@ public enum NPY {
         return bytes
     }
 
-    /// Writes `tensor` to an `.npy` file that `numpy.load` reads back exactly.
+    /// Writes `tensor` to an `.npy` file that `numpy.load` reads back exactly, atomically (temporary
+    /// file, then rename), so a crash never leaves half an array.
     public static func write(_ tensor: Tensor, to url: URL, as type: ScalarType = .float32) throws {
         let bytes = try encode(tensor, as: type, path: url.path)
         do {
-            try Data(bytes).write(to: url)
+            try Data(bytes).write(to: url, options: .atomic)
         } catch {
             throw DataError(path: url.path, "could not be written: \(error.localizedDescription)")
         }

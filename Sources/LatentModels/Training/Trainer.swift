@@ -20,6 +20,8 @@ public final class Trainer<Model: TrainableModel> {
     public var configuration: TrainerConfiguration
     /// Called after every epoch (after evaluation and checkpoints) — e.g. to save sample grids.
     public var onEpochEnd: ((EpochReport, Model) throws -> Void)?
+    /// Called after every optimizer step — e.g. to drive a progress bar. Keep it cheap.
+    public var onStepEnd: ((StepProgress) -> Void)?
     /// Epochs completed so far; the next epoch is `epoch + 1` and reads loader epoch `epoch`.
     public internal(set) var epoch = 0
     /// Optimizer steps taken so far.
@@ -85,7 +87,7 @@ public final class Trainer<Model: TrainableModel> {
     public func trainEpoch(_ loader: DataLoader) throws -> [String: Double] {
         model.train()
         var sums: [String: Double] = [:]
-        var seen = 0
+        var seen = 0, batch = 0
         for (x, y) in IteratorSequence(loader.iterator(forEpoch: epoch)) {
             if let schedule = configuration.schedule { optimizer.learningRate = schedule.learningRate(atStep: step) }
             let generator = RandomGenerator(seed: Self.stepSeed(configuration.seed, step: step))
@@ -111,6 +113,13 @@ public final class Trainer<Model: TrainableModel> {
             seen += n
             sums["loss", default: 0] += loss * Double(n)
             for (k, v) in result.parts { sums[k, default: 0] += v * Double(n) }
+            batch += 1
+            if let hook = onStepEnd {
+                var parts = result.parts
+                parts["loss"] = loss
+                hook(StepProgress(epoch: epoch + 1, batch: batch, batchesPerEpoch: loader.batchesPerEpoch,
+                                  step: step, batchSize: n, parts: parts))
+            }
         }
         return sums.mapValues { $0 / Double(max(seen, 1)) }
     }

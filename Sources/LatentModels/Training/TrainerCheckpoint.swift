@@ -21,16 +21,17 @@ public enum TrainerCheckpointKey {
 extension Trainer {
     private typealias CheckpointKey = TrainerCheckpointKey
 
-    /// Saves parameters, buffers, optimizer state and the loop position (see `CheckpointKey`) to `url`.
+    /// Saves parameters, buffers, optimizer state, the loop position (see `CheckpointKey`) and
+    /// `configuration.checkpointMetadata` to `url`.
     public func saveCheckpoint(to url: URL) throws {
-        try model.save(to: url, optimizer: optimizer, metadata: [
+        try model.save(to: url, optimizer: optimizer, metadata: configuration.checkpointMetadata.merging([
             CheckpointKey.epoch: String(epoch),
             CheckpointKey.step: String(step),
             CheckpointKey.loaderEpoch: String(epoch),
             CheckpointKey.best: String(bestValue),
             CheckpointKey.bestMetric: configuration.bestMetric,
             CheckpointKey.seed: String(configuration.seed),
-        ])
+        ]) { _, trainer in trainer })
     }
 
     /// Restores everything `saveCheckpoint` wrote, so that the next `fit` continues the run exactly —

@@ -18,6 +18,9 @@ public struct TrainerConfiguration {
     public var checkpointDirectory: URL?
     /// JSON Lines file receiving one record per epoch and a final one (nil: no log).
     public var metricsFile: URL?
+    /// Extra metadata written into every checkpoint beside the trainer's own keys — e.g. the
+    /// model's configuration as JSON, so that a checkpoint alone can rebuild its model.
+    public var checkpointMetadata: [String: String] = [:]
 
     /// A configuration; only `epochs` is required.
     public init(epochs: Int, seed: UInt64 = 0, gradientClipNorm: Float? = nil,
@@ -48,6 +51,11 @@ public struct EpochReport {
     /// The learning rate of the epoch's last step.
     public var learningRate: Double
 
+    /// A report from its parts (the trainer makes them; tools read them back from metrics logs).
+    public init(epoch: Int, step: Int, train: [String: Double], test: [String: Double], seconds: Double, learningRate: Double) {
+        (self.epoch, self.step, self.train, self.test, self.seconds, self.learningRate) = (epoch, step, train, test, seconds, learningRate)
+    }
+
     /// The flat record written to the metrics log: `epoch`, `step`, `seconds`, `learning_rate`,
     /// `train.<part>`, `test.<metric>`.
     public var record: [String: Any] {
@@ -56,4 +64,20 @@ public struct EpochReport {
         for (k, v) in test { r["test." + k] = v }
         return r
     }
+}
+
+/// Where the loop stands after one optimizer step (for progress displays).
+public struct StepProgress {
+    /// The epoch being trained, 1-based.
+    public var epoch: Int
+    /// Batches done in this epoch (1 after the first).
+    public var batch: Int
+    /// Batches in one epoch.
+    public var batchesPerEpoch: Int
+    /// Optimizer steps taken so far in the whole run.
+    public var step: Int
+    /// Examples in this step's batch.
+    public var batchSize: Int
+    /// The step's loss and its parts (nats per example), `"loss"` included.
+    public var parts: [String: Double]
 }
