@@ -9,6 +9,10 @@ let package = Package(
         .executable(name: "latent", targets: ["latent"]),
         .executable(name: "latent-bench", targets: ["latent-bench"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
     targets: [
         // Layer 0: the hot loops in C, compiled per ISA and dispatched at run time.
         .target(name: "CLatentKernels"),
@@ -28,8 +32,14 @@ let package = Package(
         .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz"]),
         // Umbrella module re-exporting the public layers.
         .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz", "LatentModels"]),
+        // The `latent` command's implementation: argument parsing, run configuration, progress, run files.
+        .target(name: "LatentCLI", dependencies: [
+            "Latent",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Executables.
-        .executableTarget(name: "latent", dependencies: ["Latent"]),
+        .executableTarget(name: "latent", dependencies: ["LatentCLI"]),
         .executableTarget(name: "latent-bench", dependencies: ["Latent", "CLatentKernels"]),
         // Tests mirror the source tree; LatentTestSupport holds helpers every test target shares.
         .target(name: "LatentTestSupport", path: "Tests/LatentTestSupport"),
@@ -40,6 +50,8 @@ let package = Package(
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentTestSupport", "LatentModels"]),
         .testTarget(name: "LatentDataTests", dependencies: ["LatentTestSupport", "LatentData", "CZlib"]),
         .testTarget(name: "LatentVizTests", dependencies: ["LatentTestSupport", "LatentViz", "CZlib"]),
+        // End-to-end tests run the built `latent` executable (hence the dependency on it).
+        .testTarget(name: "LatentCLITests", dependencies: ["LatentTestSupport", "Latent", "LatentCLI", "latent"]),
     ],
     swiftLanguageModes: [.v5]
 )

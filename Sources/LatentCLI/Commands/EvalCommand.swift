@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent eval RUN`: the numbers of a trained model on its test split.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement.")
+
+    @OptionGroup var modelArgument: ModelArgument
+
+    @Option(name: .long, help: "Importance samples K of the IWAE estimate of log p(x) (VAE family; 0 = skip).")
+    var samples: Int = 100
+
+    @Option(name: .long, help: "Test images for the IWAE estimate (the first N).")
+    var images: Int = 1000
+
+    @Option(name: .long, help: "Seed of the evaluation's random draws.")
+    var seed: UInt64 = 0
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        guard samples >= 0 else { throw ValidationError("--samples must be ≥ 0, got \(samples)") }
+        guard images >= 1 else { throw ValidationError("--images must be ≥ 1, got \(images)") }
+    }
+
+    func run() throws {
+        let console = outputOptions.console()
+        let (model, settings, checkpoint) = try modelArgument.load()
+        let test = try modelArgument.testData(settings)
+        let loader = DataLoader(test, batchSize: 500, shuffle: false)
+        let generator = RandomGenerator(seed: seed)
+        var metrics: [String: Double] = [:]
+        var perDimension: [Double] = []
+        func average(_ m: TrainableModel) -> [String: Double] {
+            var sums: [String: Double] = [:]
+            withoutGrad {
+                for (x, y) in loader {
+                    for (k, v) in m.evaluationMetrics(Batch(x: x, y: y), generator: generator) { sums[k, default: 0] += v * Double(x.shape[0]) }
+                }
+            }
+            return sums.mapValues { $0 / Double(test.count) }
+        }
+        switch model {
+        case let .vae(vae, _):
+            vae.evaluationImportanceSamples = 0
+            let elbo = average(vae)
+            metrics["negative_elbo"] = elbo["loss"]
+            metrics["reconstruction"] = elbo["reconstruction"]
+            metrics["kl"] = elbo["kl"]
+            if samples > 0 {
+                let x = test.inputs.slice(axis: 0, from: 0, to: min(images, test.count))
+                let nll = withoutGrad { -Double(vae.logMarginal(x, samples: samples, generator: generator).mean().item) }
+                let subsetELBO = withoutGrad { Double(vae.evaluationMetrics(Batch(x: x), generator: generator)["loss"]!) }
+                let n = x.shape[0]
+                metrics["nll_iwae\(samples)_first\(n)"] = nll
+                metrics["negative_elbo_first\(n)"] = subsetELBO
+                metrics["elbo_gap_first\(n)"] = subsetELBO - nll
+            }
+            let diagnostics = LatentDiagnostics.measure(vae, on: loader, generator: generator)
+            perDimension = diagnostics.klPerDimension
+            metrics["active_units"] = Double(diagnostics.activeUnits)
+            metrics["mutual_information"] = diagnostics.mutualInformation
+            for warning in diagnostics.warnings { console.warn(warning) }
+            if settings.data == "sprites", let factors = test.labels {
+                let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
+                metrics["mig"] = MutualInformationGap.measure(codes: codes, factors: factors).score
+            }
+        case let .cvae(cvae, _):
+            cvae.evaluationImportanceSamples = 0
+            let elbo = average(cvae)
+            metrics["negative_elbo"] = elbo["loss"]
+            metrics["reconstruction"] = elbo["reconstruction"]
+            metrics["kl"] = elbo["kl"]
+            if samples > 0 {
+                let n = min(images, test.count)
+                let (x, y) = cvae.task.split(Batch(x: test.inputs.slice(axis: 0, from: 0, to: n), y: test.labels?.slice(axis: 0, from: 0, to: n)))
+                metrics["nll_iwae\(samples)_first\(n)"] = withoutGrad {
+                    -Double(cvae.conditionalLogLikelihood(condition: x, target: y, samples: samples, generator: generator).mean().item)
+                }
+            }
+        case let .flow(flow):
+            for (k, v) in average(flow) { metrics[k == "bitsPerDim" ? "bits_per_dim" : k] = v }
+        }
+        console.json(["event": "eval", "checkpoint": checkpoint.path, "model": settings.model.rawValue, "data": settings.data,
+                      "test_examples": test.count, "metrics": metrics, "kl_per_dimension": perDimension])
+        console.result("\(settings.model.rawValue) on \(settings.data) test (\(test.count) examples), \(checkpoint.path):")
+        let width = max(16, metrics.keys.map(\.count).max() ?? 0) + 2
+        for key in metrics.keys.sorted() { console.result("  \(key.padding(toLength: width, withPad: " ", startingAt: 0))\(String(format: "%.4f", metrics[key]!))") }
+        if !perDimension.isEmpty {
+            console.result("  " + "kl_per_dimension".padding(toLength: width, withPad: " ", startingAt: 0)
+                           + perDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        }
+    }
+}

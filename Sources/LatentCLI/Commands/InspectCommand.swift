@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent inspect RUN`: what a checkpoint holds — settings, parameters, training position, metrics.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show a checkpoint's settings, parameters and metrics.")
+
+    @Argument(help: "A run folder or a .safetensors checkpoint.")
+    var path: String
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func run() throws {
+        let console = outputOptions.console()
+        let url = try RunFolder.checkpoint(for: path)
+        let file: SafeTensorsFile
+        do { file = try SafeTensorsFile(contentsOf: url) } catch { throw CLIError.failed("\(url.path) is not a readable checkpoint: \(error)") }
+        let metadata = file.metadata
+        let names = file.names.sorted()
+        let parameters = names.filter { !$0.hasPrefix(Checkpoint.optimizerPrefix) }
+        let counts = parameters.map { name in file.entries[name]!.shape.reduce(1, *) }
+        let summary = RunFolder.containing(checkpoint: url).flatMap { try? String(contentsOf: $0.summary, encoding: .utf8) }
+        let training = metadata.filter { $0.key.hasPrefix("trainer.") }
+        console.json(["event": "inspect", "checkpoint": url.path,
+                      "settings": (try? JSONSerialization.jsonObject(with: Data((metadata[RunModel.settingsKey] ?? "{}").utf8))) ?? [:],
+                      "trainer": training, "parameters": Dictionary(uniqueKeysWithValues: zip(parameters, parameters.map { file.entries[$0]!.shape })),
+                      "parameter_count": counts.reduce(0, +),
+                      "summary": summary.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [:]])
+        console.result("checkpoint \(url.path)")
+        if let settings = metadata[RunModel.settingsKey] { console.result("settings:\n" + settings) }
+        console.result("training: " + training.keys.sorted().map { "\($0.dropFirst(8)) \(training[$0]!)" }.joined(separator: ", "))
+        console.result("parameters (\(counts.reduce(0, +)) values in \(parameters.count) tensors):")
+        for (name, count) in zip(parameters, counts) {
+            console.result("  \(name.padding(toLength: 48, withPad: " ", startingAt: 0)) \(file.entries[name]!.shape)  \(count)")
+        }
+        let optimizerTensors = names.count - parameters.count
+        if optimizerTensors > 0 { console.result("optimizer state: \(optimizerTensors) tensors") }
+        if let summary = summary { console.result("summary: " + summary.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+}
+
+/// `latent datasets`: what data `latent` knows, where it looks for files, and what it finds.
+struct DatasetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "datasets", abstract: "List the datasets, where their files are looked for, and whether they are found.")
+
+    @Option(name: .long, help: "Also look in this folder (as --data-dir does for train).")
+    var dataDir: String?
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func run() throws {
+        let console = outputOptions.console()
+        let source = dataDir.map { DataSource(directory: URL(fileURLWithPath: $0)) } ?? DataSource()
+        let roots = source.searchRoots.map(\.path)
+        console.result("Looked for files in (first match wins): " + roots.joined(separator: ", "))
+        console.result("Set another folder with --data-dir DIR or LATENT_DATA=DIR.\n")
+        var entries: [[String: Any]] = []
+        for name in DatasetCatalog.names {
+            let files = DatasetCatalog.files(name)
+            let found = files.map { file in roots.first { FileManager.default.fileExists(atPath: "\($0)/\(file)") }.map { "\($0)/\(file)" } }
+            let status = files.isEmpty ? "built in" : (found.allSatisfy { $0 != nil } ? "found" : "missing")
+            entries.append(["name": name, "status": status, "files": files, "found": found.compactMap { $0 },
+                            "summary": DatasetCatalog.summary(name)])
+            console.result("\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(status.padding(toLength: 12, withPad: " ", startingAt: 0)) \(DatasetCatalog.summary(name))")
+            if status == "found" {
+                console.result("               in " + URL(fileURLWithPath: found[0]!).deletingLastPathComponent().path)
+            }
+            if status == "missing" {
+                console.result("               needs " + files.joined(separator: ", ") + " (the original files, e.g. from the dataset's home page)")
+            }
+        }
+        console.json(["event": "datasets", "search": roots, "datasets": entries])
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent train <model> --data <dataset> [--<setting> value …] [--config file]`.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model; every hyper-parameter is a flag or a config-file key.",
+        discussion: TrainCommand.settingsHelp)
+
+    @Option(name: .long, help: "JSON or YAML file of settings (flags override it).")
+    var config: String?
+
+    @Option(name: .long, help: "Run folder (default runs/<model>-<data>-<time>).")
+    var output: String?
+
+    @Option(name: .long, help: "Continue the run in this folder from its last checkpoint (--epochs may be raised).")
+    var resume: String?
+
+    @Option(name: .long, help: "Also write TensorBoard event files (scalars, sample images, config) to this folder.")
+    var tensorboard: String?
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("<model> [--<setting> <value> …]: model \(ModelKind.names.joined(separator: ", ")) (or `model:` in the config file), then settings (below).",
+                                 valueName: "model-and-settings"))
+    var words: [String] = []
+
+    static var settingsHelp: String {
+        var lines = ["Models:"]
+        lines += ModelKind.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)" }
+        lines += ["", "Settings (flag --name value, or `name: value` in a config file):"]
+        for key in SettingsSchema.keys {
+            lines.append("  --\(key.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(key.help) [\(key.scope.rawValue); \(key.allowed)]")
+        }
+        lines += ["", "Example: latent train vae --data mnist --epochs 10 --beta 2 --tensorboard tb/"]
+        return lines.joined(separator: "\n")
+    }
+
+    /// `--name value` / `--name=value` pairs (a bare boolean flag means true).
+    static func parseFlags(_ words: [String]) throws -> [String: String] {
+        var flags: [String: String] = [:]
+        var i = 0
+        while i < words.count {
+            let word = words[i]
+            guard word.hasPrefix("--"), word.count > 2 else {
+                throw CLIError.usage("unexpected argument '\(word)'; settings are given as --name value (see `latent train --help`)")
+            }
+            var name = String(word.dropFirst(2)), value: String
+            if let eq = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            } else if let key = SettingsSchema.key(name), case .bool = key.kind,
+                      i + 1 == words.count || words[i + 1].hasPrefix("--") {
+                value = "true"
+            } else {
+                guard i + 1 < words.count else { throw CLIError.usage("setting --\(name) needs a value") }
+                i += 1
+                value = words[i]
+            }
+            guard SettingsSchema.key(name) != nil else { throw CLIError.unknownSetting(key: name, known: SettingsSchema.names) }
+            flags[name] = value
+            i += 1
+        }
+        return flags
+    }
+
+    func run() throws {
+        let console = outputOptions.console()
+        let model = words.first.flatMap { $0.hasPrefix("-") ? nil : $0 }
+        let flags = try TrainCommand.parseFlags(Array(words.dropFirst(model == nil ? 0 : 1)))
+        if let resume = resume {
+            guard model == nil, config == nil, output == nil else {
+                throw CLIError.usage("--resume continues a run with its own settings; give no model, --config or --output with it")
+            }
+            let folder = RunFolder(URL(fileURLWithPath: resume))
+            guard let json = try? String(contentsOf: folder.config, encoding: .utf8) else {
+                throw CLIError.failed("\(resume) has no readable config.json; is it a run folder of `latent train`?")
+            }
+            var stored = try RunSettings.decode(json: json, source: folder.config.path)
+            for (name, value) in flags {
+                guard ["epochs", "threads", "data-dir", "picture-every"].contains(name) else {
+                    throw CLIError.usage("cannot change '\(name)' when resuming (the run's settings are fixed); only epochs, threads, data-dir and picture-every may change")
+                }
+                stored.values[name] = try SettingsSchema.key(name)!.parse(value)
+            }
+            try AtomicFile.write(stored.json() + "\n", to: folder.config)
+            try TrainingSession(settings: stored, folder: folder, console: console,
+                                tensorboard: tensorboard.map { URL(fileURLWithPath: $0) }).run(resume: true)
+            return
+        }
+        let file = try config.map { try RunSettings.readConfigFile(URL(fileURLWithPath: $0)) } ?? [:]
+        let resolved = try RunSettings.resolve(model: model, file: file, flags: flags)
+        let folder = RunFolder(URL(fileURLWithPath: output ?? TrainCommand.defaultFolder(resolved)))
+        if FileManager.default.fileExists(atPath: folder.config.path) {
+            throw CLIError.usage("\(folder.url.path) already holds a run; continue it with --resume \(folder.url.path) or choose another --output")
+        }
+        try TrainingSession(settings: resolved, folder: folder, console: console,
+                            tensorboard: tensorboard.map { URL(fileURLWithPath: $0) }).run()
+    }
+
+    static func defaultFolder(_ settings: RunSettings) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "runs/\(settings.model.rawValue)-\(settings.data)-\(formatter.string(from: Date()))"
+    }
+}

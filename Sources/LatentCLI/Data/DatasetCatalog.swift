@@ -1,0 +1,86 @@
+import Foundation
+import Latent
+
+/// The datasets `latent` knows by name: the image files it reads (MNIST, Fashion-MNIST, the
+/// 5,000-image MNIST subset), the procedural sprites, and the 2-D toy densities — the last two
+/// built in, needing no files.
+public enum DatasetCatalog {
+    /// What kind of data a name gives.
+    public enum Kind: Equatable {
+        /// Images `[N, C, H, W]` in [0, 1] (8-bit levels for the file datasets).
+        case images(shape: [Int], levels: Int, classes: Int?)
+        /// Points `[N, 2]` drawn from a density.
+        case points
+    }
+
+    /// The image datasets read from files.
+    public static let fileNames = DatasetSplits.availableNames
+    /// Every name, files first.
+    public static let names = fileNames + ["sprites"] + Toy2D.names
+
+    /// The kind of `name`'s data. Throws `CLIError.unknown` listing the valid names.
+    public static func kind(_ name: String) throws -> Kind {
+        switch name {
+        case "mnist", "fashion-mnist", "mnist-5k": return .images(shape: [1, 28, 28], levels: 256, classes: 10)
+        case "sprites": return .images(shape: [1, 64, 64], levels: 2, classes: nil)
+        default:
+            guard Toy2D.named(name) != nil else { throw CLIError.unknown(what: "dataset", name: name, valid: names) }
+            return .points
+        }
+    }
+
+    /// One line about `name` for `latent datasets`.
+    public static func summary(_ name: String) -> String {
+        switch name {
+        case "mnist": return "70,000 handwritten digits 28×28 (60k train / 10k test), IDX files"
+        case "fashion-mnist": return "70,000 clothing images 28×28 (60k / 10k), IDX files"
+        case "mnist-5k": return "5,000 MNIST digits 28×28 (4k / 1k) in one CSV file"
+        case "sprites": return "procedural dSprites-like 64×64 shapes with 5 known factors (built in)"
+        default: return "2-D density \(name) (built in, exact sampler)"
+        }
+    }
+
+    /// Loads `name`: files through `source`; built-in data drawn with `seed`, the two splits from
+    /// independent generators (`trainSize` and
+    /// `testSize` examples; 0 means the defaults 20,000 / 2,000 sprites and 50,000 / 10,000 points).
+    /// File datasets are cut to `trainSize` / `testSize` when those are positive.
+    public static func load(_ name: String, source: DataSource, trainSize: Int, testSize: Int, seed: UInt64) throws -> DatasetSplits {
+        switch try kind(name) {
+        case .points:
+            let density = Toy2D.named(name)!
+            // Separate generators, so the test split does not depend on the training size.
+            let train = density.sample(trainSize > 0 ? trainSize : 50_000, generator: RandomGenerator(seed: seed ^ 0xDA7A))
+            let test = density.sample(testSize > 0 ? testSize : 10_000, generator: RandomGenerator(seed: seed ^ 0x7E57))
+            return DatasetSplits(train: Dataset(name: name, inputs: train), test: Dataset(name: name, inputs: test))
+        case .images where name == "sprites":
+            let train = Sprites.random(count: trainSize > 0 ? trainSize : 20_000, generator: RandomGenerator(seed: seed ^ 0x5971)).dataset
+            let test = Sprites.random(count: testSize > 0 ? testSize : 2_000, generator: RandomGenerator(seed: seed ^ 0x7E57)).dataset
+            return DatasetSplits(train: train, test: test)
+        case .images:
+            let splits: DatasetSplits
+            do {
+                splits = try DatasetSplits.load(named: name, source: source)
+            } catch let error as DataError {
+                throw CLIError.failed("""
+                    dataset '\(name)' is not available: \(error)
+                    Put the files in a folder and pass it with --data-dir DIR (or set LATENT_DATA=DIR); \
+                    see `latent datasets` for the file names.
+                    """)
+            }
+            return DatasetSplits(train: trainSize > 0 ? splits.train.prefix(trainSize) : splits.train,
+                                 test: testSize > 0 ? splits.test.prefix(testSize) : splits.test)
+        }
+    }
+
+    /// The files `name` needs, for `latent datasets` (empty for built-in data).
+    public static func files(_ name: String) -> [String] {
+        switch name {
+        case "mnist": return ["mnist/train-images-idx3-ubyte.gz", "mnist/train-labels-idx1-ubyte.gz",
+                              "mnist/t10k-images-idx3-ubyte.gz", "mnist/t10k-labels-idx1-ubyte.gz"]
+        case "fashion-mnist": return ["fashion-mnist/train-images-idx3-ubyte.gz", "fashion-mnist/train-labels-idx1-ubyte.gz",
+                                      "fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz"]
+        case "mnist-5k": return ["mnist-5k/mnist_5k.csv.gz"]
+        default: return []
+        }
+    }
+}

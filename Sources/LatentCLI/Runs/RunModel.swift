@@ -1,0 +1,161 @@
+import Foundation
+import Latent
+
+/// The model of a run, whichever family it is, with what it was built from.
+public enum RunModel {
+    case vae(VAE, VAEConfiguration)
+    case cvae(ConditionalVAE, ConditionalVAEConfiguration)
+    case flow(FlowModel)
+
+    /// Checkpoint metadata key of the run settings JSON.
+    public static let settingsKey = "latent.settings"
+    /// Checkpoint metadata key of the model configuration JSON.
+    public static let configurationKey = "latent.model_configuration"
+
+    /// The model as a `Module` (parameters, train/eval, save/load).
+    public var module: Module {
+        switch self {
+        case let .vae(m, _): return m
+        case let .cvae(m, _): return m
+        case let .flow(m): return m
+        }
+    }
+
+    /// The model's own configuration as JSON (stored in checkpoints beside the run settings).
+    public func configurationJSON() throws -> String {
+        switch self {
+        case let .vae(_, c): return try c.json()
+        case let .cvae(_, c):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return String(decoding: try encoder.encode(c), as: UTF8.self)
+        case let .flow(m): return try m.configuration.json()
+        }
+    }
+
+    /// A new model for `settings`, weights drawn from its seed. Throws `CLIError` for invalid combinations.
+    public static func build(_ settings: RunSettings) throws -> RunModel {
+        let kind = try DatasetCatalog.kind(settings.data)
+        let seed = UInt64(settings.int("seed"))
+        do {
+            switch settings.model.family {
+            case .vae: return try buildVAE(settings, kind: kind, seed: seed)
+            case .cvae: return try buildCVAE(settings, kind: kind, seed: seed)
+            case .flow: return .flow(FlowModel(configuration: try flowConfiguration(settings, kind: kind, seed: seed)))
+            }
+        } catch let error as ModelConfigurationError {
+            throw CLIError.usage(error.description)
+        }
+    }
+
+    private static func likelihood(_ name: String) -> VAEConfiguration.LikelihoodKind {
+        switch name {
+        case "continuous-bernoulli": return .continuousBernoulli
+        case "gaussian": return .gaussian
+        case "gaussian-learned": return .gaussianLearnedScale
+        case "discretized-logistic": return .discretizedLogistic
+        default: return .bernoulli
+        }
+    }
+
+    private static func buildVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {
+        guard case let .images(shape, levels, _) = kind else { throw CLIError.usage("VAEs need image data") }
+        let architecture: VAEConfiguration.Architecture = ["mlp": .mlp, "deep-mlp": .deepMLP, "conv": .convolutional][s.string("architecture")]!
+        let config = VAEConfiguration(
+            architecture: architecture, imageShape: shape, latent: s.int("latent"), hidden: s.ints("hidden"),
+            activation: s.string("activation") == "relu" ? .relu : .tanh,
+            likelihood: likelihood(s.string("likelihood")), levels: levels,
+            prior: s.string("prior") == "mixture" ? .mixture : .standardNormal, priorComponents: s.int("prior-components"),
+            posteriorFlowLayers: s.int("posterior-flow"), beta: Float(s.double("beta")),
+            warmup: VAEConfiguration.WarmupKind(rawValue: s.string("warmup"))!, warmupSteps: s.int("warmup-steps"),
+            warmupRamp: s.double("warmup-ramp"), freeBits: Float(s.double("free-bits")),
+            capacity: s.double("capacity") > 0 ? Float(s.double("capacity")) : nil, capacitySteps: s.int("capacity-steps"),
+            capacityGamma: Float(s.double("capacity-gamma")),
+            targetRate: s.double("target-rate") > 0 ? s.double("target-rate") : nil, controllerGain: s.double("controller-gain"),
+            trainingSamples: s.int("iwae-samples"), seed: seed)
+        let vae = try config.build()
+        vae.evaluationImportanceSamples = s.int("eval-samples")
+        return .vae(vae, config)
+    }
+
+    private static func buildCVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {
+        guard case let .images(shape, _, classes) = kind else { throw CLIError.usage("the conditional VAE needs image data") }
+        guard s.ints("hidden").count == 1 else {
+            throw CLIError.badSetting(key: "hidden", value: s.values["hidden"]!.description, allowed: "one width for the conditional VAE's MLPs")
+        }
+        let config = ConditionalVAEConfiguration(
+            task: s.string("task") == "class" ? .classConditional : .quadrantCompletion, imageShape: shape,
+            classes: classes ?? 10, visibleQuadrants: s.ints("visible"), hidden: s.ints("hidden")[0], latent: s.int("latent"),
+            learnedPrior: s.bool("learned-prior"), likelihood: likelihood(s.string("likelihood")), seed: seed)
+        let cvae = try config.build()
+        cvae.evaluationImportanceSamples = s.int("eval-samples")
+        return .cvae(cvae, config)
+    }
+
+    /// The flow configuration `settings` describe.
+    static func flowConfiguration(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> FlowConfiguration {
+        var features = 2
+        var image: ImagePreprocessing? = nil
+        var shape: [Int]? = nil
+        var context = 0
+        if case let .images(imageShape, levels, classes) = kind {
+            features = imageShape.reduce(1, *)
+            image = ImagePreprocessing(levels: levels, logitAlpha: Float(s.double("logit-alpha")))
+            shape = imageShape
+            if s.bool("conditional") { context = classes ?? 0 }
+        }
+        let layers = s.int("layers"), hidden = s.ints("hidden"), bound = Float(s.double("log-scale-bound"))
+        var config: FlowConfiguration
+        switch s.model {
+        case .realNVP:
+            let pattern: FlowConfiguration.CouplingPattern = shape.map { $0[0] == 1 ? .checkerboard(height: $0[1], width: $0[2]) : .alternating } ?? .alternating
+            config = .realNVP(features: features, layers: layers, hidden: hidden, contextFeatures: context, pattern: pattern,
+                              logScaleBound: bound, image: image, seed: seed)
+        case .glow:
+            guard let shape = shape else { throw CLIError.usage("glow needs image data") }
+            guard hidden.count == 1 else {
+                throw CLIError.badSetting(key: "hidden", value: hidden.description, allowed: "one channel count for glow's conditioners")
+            }
+            config = .glow(imageShape: shape, scales: s.int("scales"), stepsPerScale: layers, hiddenChannels: hidden[0],
+                           contextFeatures: context, logScaleBound: bound, image: image, learnedSplitPrior: true, seed: seed)
+        case .maf: config = .maf(features: features, layers: layers, hidden: hidden, contextFeatures: context, logScaleBound: bound, seed: seed)
+        case .iaf: config = .iaf(features: features, layers: layers, hidden: hidden, contextFeatures: context, logScaleBound: bound, seed: seed)
+        case .nsf:
+            config = .splineCoupling(features: features, layers: layers, hidden: hidden, contextFeatures: context,
+                                     bins: s.int("bins"), bound: Float(s.double("bound")), seed: seed)
+        case .nsfAR:
+            config = .autoregressiveSpline(features: features, layers: layers, hidden: hidden, contextFeatures: context,
+                                           bins: s.int("bins"), bound: Float(s.double("bound")), seed: seed)
+        case .planar: config = .planar(features: features, layers: layers, seed: seed)
+        case .radial: config = .radial(features: features, layers: layers, seed: seed)
+        default: throw CLIError.usage("\(s.model.rawValue) is not a flow")
+        }
+        if config.image == nil { config.image = image }
+        if config.architecture == .glow, let shape = shape, shape[1] % (1 << s.int("scales")) != 0 {
+            throw CLIError.badSetting(key: "scales", value: String(s.int("scales")),
+                                      allowed: "a count L with the image side \(shape[1]) divisible by 2^L")
+        }
+        return config
+    }
+
+    /// Rebuilds the model a checkpoint holds (from its stored settings) and loads its weights.
+    /// Throws `CLIError.failed` naming the file and, for incompatible checkpoints, the parameters that differ.
+    public static func load(checkpoint url: URL) throws -> (RunModel, RunSettings, [String: String]) {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CLIError.failed("no checkpoint at \(url.path); pass a run folder (with checkpoints/) or a .safetensors file written by `latent train`")
+        }
+        let metadata: [String: String]
+        do { metadata = try SafeTensorsFile(contentsOf: url).metadata } catch {
+            throw CLIError.failed("\(url.path) is not a readable checkpoint: \(error)")
+        }
+        guard let json = metadata[settingsKey] else {
+            throw CLIError.failed("\(url.path) has no run settings (metadata key \(settingsKey)); it was not written by `latent train`")
+        }
+        let settings = try RunSettings.decode(json: json, source: url.path)
+        let model = try build(settings)
+        do { _ = try model.module.load(from: url) } catch {
+            throw CLIError.failed("checkpoint \(url.path) does not fit the model its settings describe: \(error)")
+        }
+        return (model, settings, metadata)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Latent
+
+/// One `latent train` run: data, model, the shared `Trainer`, and everything written on the way
+/// — progress, checkpoints, metrics (JSONL, CSV, TensorBoard), pictures, summary, HTML report.
+public final class TrainingSession {
+    /// The resolved settings.
+    public let settings: RunSettings
+    /// Where everything goes.
+    public let folder: RunFolder
+    /// How to talk.
+    public let console: Console
+    /// TensorBoard event folder, if requested.
+    public let tensorboard: URL?
+    /// The per-epoch reports of this session.
+    public private(set) var history: [EpochReport] = []
+
+    public init(settings: RunSettings, folder: RunFolder, console: Console, tensorboard: URL? = nil) {
+        (self.settings, self.folder, self.console, self.tensorboard) = (settings, folder, console, tensorboard)
+    }
+
+    /// The metric that picks the best checkpoint and leads the summary.
+    var headlineMetric: String { settings.model.family == .flow ? "nll" : "loss" }
+
+    /// Trains (from scratch, or from the run folder's last checkpoint with `resume`), writes every
+    /// file, and returns the final test metrics. Throws `CLIError`.
+    @discardableResult
+    public func run(resume: Bool = false) throws -> [String: Double] {
+        Threads.count = settings.int("threads")
+        let start = Date()
+        let data = try DatasetCatalog.load(settings.data, source: settings.dataSource.source, trainSize: settings.int("train-size"),
+                                           testSize: settings.int("test-size"), seed: UInt64(settings.int("seed")))
+        let model = try RunModel.build(settings)
+        try folder.create()
+        if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
+        console.say("training \(settings.model.rawValue) on \(settings.data) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(Threads.count) threads) → \(folder.url.path)")
+        console.json(["event": "start", "model": settings.model.rawValue, "data": settings.data, "folder": folder.url.path,
+                      "parameters": model.module.parameterCount, "threads": Threads.count])
+        let writer = try tensorboard.map { try TensorBoardWriter(directory: $0) }
+        if let writer = writer, !resume { try writer.addText("config", text: settings.json(), step: 0) }
+        let final: [String: Double]
+        switch model {
+        case let .vae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
+        case let .cvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
+        case let .flow(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
+        }
+        try writer?.close()
+        try writeSummary(final, seconds: Date().timeIntervalSince(start), parameters: model.module.parameterCount)
+        try RunReport.write(folder: folder, settings: settings, history: history, final: final)
+        return final
+    }
+
+    private func fit<M: TrainableModel>(_ m: M, model: RunModel, data: DatasetSplits, writer: TensorBoardWriter?,
+                                        resume: Bool) throws -> [String: Double] {
+        let epochs = settings.int("epochs"), seed = UInt64(settings.int("seed"))
+        var configuration = TrainerConfiguration(
+            epochs: epochs, seed: seed, gradientClipNorm: settings.double("clip-norm") > 0 ? Float(settings.double("clip-norm")) : nil,
+            bestMetric: headlineMetric, checkpointDirectory: folder.checkpoints, metricsFile: folder.metricsJSONL)
+        configuration.checkpointMetadata = [RunModel.settingsKey: settings.json(), RunModel.configurationKey: try model.configurationJSON()]
+        let trainer = Trainer(model: m, optimizer: Adam(m.namedParameters(), learningRate: Float(settings.double("learning-rate"))),
+                              configuration: configuration)
+        if resume {
+            do { try trainer.resume(from: folder.lastCheckpoint) } catch {
+                throw CLIError.failed("cannot resume from \(folder.lastCheckpoint.path): \(error)")
+            }
+            history = MetricsFiles.readHistory(folder.metricsJSONL)
+            console.say("resuming after epoch \(trainer.epoch) (step \(trainer.step)) of \(epochs)")
+            if trainer.epoch >= epochs { console.say("the run already has \(epochs) epochs; raise --epochs to train further") }
+        }
+        let progress = TrainingProgress(console: console, epochs: epochs)
+        trainer.onStepEnd = progress.step
+        let every = settings.int("picture-every")
+        let sampleGenerator = { RandomGenerator(seed: seed ^ 0x5A3) }
+        let testImages = data.test.inputs.slice(axis: 0, from: 0, to: min(16, data.test.count))
+        trainer.onEpochEnd = { [self] report, _ in
+            history.append(report)
+            progress.epoch(report)
+            try MetricsFiles.writeCSV(history, to: folder.metricsCSV)
+            var scalars: [String: Double] = [:]
+            for (k, v) in report.train { scalars["train/" + k] = v }
+            for (k, v) in report.test { scalars["test/" + k] = v }
+            try writer?.addScalars(scalars, step: report.epoch)
+            if every > 0 && report.epoch % every == 0 || report.epoch == epochs {
+                let samples = try RunPictures.samples(model, count: 64, condition: testImages, generator: sampleGenerator())
+                let image = try RunPictures.picture(of: samples, model: model, title: "epoch \(report.epoch)")
+                try AtomicFile.write(image, to: folder.picture(String(format: "samples-epoch-%03d.png", report.epoch)))
+                try writer?.addImage("samples", image: image, step: report.epoch)
+            }
+        }
+        let train = DataLoader(data.train, batchSize: settings.int("batch-size"), seed: seed, prefetch: true)
+        let test = DataLoader(data.test, batchSize: 500, shuffle: false)
+        do { try trainer.fit(train: train, test: test) } catch let error as TrainingError {
+            throw CLIError.failed("training stopped: \(error). Try a lower --learning-rate or --clip-norm 10; the last good checkpoint is \(folder.lastCheckpoint.path)")
+        }
+        // The best checkpoint's weights are the ones later commands read; pictures use the final weights.
+        try finalPictures(model, data: data, testImages: testImages, generator: sampleGenerator())
+        return history.last?.test ?? trainer.evaluate(test)
+    }
+
+    /// Samples, reconstructions, interpolations, traversal, density map and curves of the trained model.
+    private func finalPictures(_ model: RunModel, data: DatasetSplits, testImages: Tensor, generator: RandomGenerator) throws {
+        let samples = try RunPictures.samples(model, count: 64, condition: testImages, generator: generator)
+        try AtomicFile.write(try RunPictures.picture(of: samples, model: model, title: "samples"), to: folder.picture("samples.png"))
+        switch model {
+        case .vae:
+            try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("reconstructions.png"))
+            try AtomicFile.write(try RunPictures.interpolations(model, images: testImages.slice(axis: 0, from: 0, to: 8), steps: 10),
+                                 to: folder.picture("interpolations.png"))
+            let probe = data.test.inputs.slice(axis: 0, from: 0, to: min(500, data.test.count))
+            let dims = RunPictures.informativeDimensions(model, images: probe, count: 10)
+            try AtomicFile.write(try RunPictures.traversal(model, image: testImages.slice(axis: 0, from: 0, to: 1), dimensions: dims,
+                                                           values: [-3, -2, -1, 0, 1, 2, 3]), to: folder.picture("traversal.png"))
+        case let .cvae(_, config) where config.task == .quadrantCompletion:
+            try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("completions.png"))
+        case let .flow(flow) where flow.features == 2 && flow.configuration.contextFeatures == 0:
+            try AtomicFile.write(try RunPictures.density(flow, title: "learned density p(x)"), to: folder.picture("density.png"))
+        default: break
+        }
+        let keys = settings.model.family == .flow ? ["nll"] : ["loss", "kl"]
+        if !history.isEmpty { try AtomicFile.write(RunPictures.curves(history, keys: keys), to: folder.picture("curves.png")) }
+    }
+
+    private func writeSummary(_ final: [String: Double], seconds: Double, parameters: Int) throws {
+        let record: [String: Any] = [
+            "model": settings.model.rawValue, "data": settings.data, "epochs": history.last?.epoch ?? 0,
+            "test": final, "seconds": seconds, "parameters": parameters, "threads": Threads.count,
+            "checkpoint": FileManager.default.fileExists(atPath: folder.bestCheckpoint.path) ? folder.bestCheckpoint.path : folder.lastCheckpoint.path,
+        ]
+        try AtomicFile.write(Console.jsonLine(record) + "\n", to: folder.summary)
+        console.json(["event": "done", "folder": folder.url.path, "test": final, "seconds": seconds])
+        console.result("done in \(String(format: "%.1f", seconds)) s — test \(TrainingProgress.format(final))")
+        console.result("run folder: \(folder.url.path)  (report.html, pictures/, checkpoints/, metrics.jsonl)")
+    }
+}

@@ -1,0 +1,130 @@
+import Latent
+
+/// The models `latent train` builds, by name, with their families and default settings.
+public enum ModelKind: String, CaseIterable, Codable {
+    case vae, betaVAE = "beta-vae", iwae, cvae
+    case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
+
+    /// The families of models, which read different settings (`SettingKey.Scope`).
+    public enum Family: String { case vae, cvae, flow }
+
+    /// The family.
+    public var family: Family {
+        switch self {
+        case .vae, .betaVAE, .iwae: return .vae
+        case .cvae: return .cvae
+        default: return .flow
+        }
+    }
+
+    /// Every name, for messages.
+    public static var names: [String] { allCases.map(\.rawValue) }
+
+    /// The model called `name`. Throws `CLIError.unknown` listing the valid names.
+    public static func named(_ name: String) throws -> ModelKind {
+        guard let kind = ModelKind(rawValue: name) else { throw CLIError.unknown(what: "model", name: name, valid: names) }
+        return kind
+    }
+
+    /// One line about the model for help texts.
+    public var summary: String {
+        switch self {
+        case .vae: return "variational autoencoder (MLP or convolutional), ELBO"
+        case .betaVAE: return "β-VAE (β = 4 by default) for disentangling, on sprites by default"
+        case .iwae: return "importance-weighted autoencoder (K = 5 samples), deep MLP 200-200-50"
+        case .cvae: return "conditional VAE: label → image or quadrant completion, learned prior p(z|x)"
+        case .realNVP: return "RealNVP affine couplings (flat; checkerboard masks on images)"
+        case .glow: return "Glow multi-scale flow for images (ActNorm, 1×1 conv, couplings)"
+        case .maf: return "masked autoregressive flow"
+        case .iaf: return "inverse autoregressive flow"
+        case .nsf: return "neural spline flow, coupling form"
+        case .nsfAR: return "neural spline flow, autoregressive form"
+        case .planar: return "planar flow stack (2-D demos)"
+        case .radial: return "radial flow stack (2-D demos)"
+        }
+    }
+
+    /// The dataset used when `--data` is not given.
+    public var defaultData: String {
+        switch self {
+        case .vae, .iwae, .cvae, .glow: return "mnist"
+        case .betaVAE: return "sprites"
+        default: return "moons"
+        }
+    }
+
+    /// Whether `key` applies to this model.
+    public func reads(_ key: SettingKey) -> Bool {
+        switch key.scope {
+        case .all: return true
+        case .vae: return family == .vae
+        case .cvae: return family == .cvae
+        case .vaeFamily: return family != .flow
+        case .flow: return family == .flow
+        }
+    }
+
+    /// The default of every key this model reads, for data of `kind`.
+    public func defaults(for kind: DatasetCatalog.Kind, data: String) -> [String: SettingValue] {
+        let images: Bool
+        if case .images = kind { images = true } else { images = false }
+        var d: [String: SettingValue] = [
+            "data": .string(data), "data-dir": .string(""), "train-size": .int(0), "test-size": .int(0),
+            "epochs": .int(images ? 10 : 20), "batch-size": .int(images ? 128 : 512), "learning-rate": .double(1e-3),
+            "clip-norm": .double(0), "seed": .int(0), "threads": .int(Threads.count), "picture-every": .int(1),
+        ]
+        switch family {
+        case .vae:
+            let sprites = data == "sprites"
+            // Sprites: the ReLU MLP 4096-512-512-10 with a KL warm-up, which trains in a minute
+            // (docs/RESULTS.md); the convolutional 64×64 pair collapses its posterior there.
+            d["eval-samples"] = .int(0)
+            d["architecture"] = .string(self == .iwae || sprites ? "deep-mlp" : "mlp")
+            d["activation"] = .string(sprites ? "relu" : "tanh")
+            d["latent"] = .int(self == .iwae ? 50 : (sprites ? 10 : 20))
+            d["hidden"] = .ints(self == .iwae ? [200, 200] : (sprites ? [512, 512] : [400]))
+            d["likelihood"] = .string("bernoulli")
+            d["prior"] = .string("standard")
+            d["prior-components"] = .int(10)
+            d["posterior-flow"] = .int(0)
+            d["beta"] = .double(self == .betaVAE ? 4 : 1)
+            d["warmup"] = .string(sprites ? "linear" : "none")
+            d["warmup-steps"] = .int(sprites ? 500 : 0)
+            d["warmup-ramp"] = .double(0.5)
+            d["free-bits"] = .double(0)
+            d["capacity"] = .double(0)
+            d["capacity-steps"] = .int(10_000)
+            d["capacity-gamma"] = .double(1000)
+            d["target-rate"] = .double(0)
+            d["controller-gain"] = .double(0.05)
+            d["iwae-samples"] = .int(self == .iwae ? 5 : 1)
+            if sprites {
+                d["epochs"] = .int(8)
+                d["batch-size"] = .int(64)
+            }
+        case .cvae:
+            d["eval-samples"] = .int(0)
+            d["latent"] = .int(20)
+            d["hidden"] = .ints([400])
+            d["likelihood"] = .string("bernoulli")
+            d["task"] = .string("class")
+            d["learned-prior"] = .bool(true)
+            d["visible"] = .ints([0])
+        case .flow:
+            let layers: [ModelKind: Int] = [.realNVP: 8, .glow: 4, .maf: 5, .iaf: 5, .nsf: 4, .nsfAR: 4, .planar: 16, .radial: 16]
+            d["layers"] = .int(layers[self]!)
+            d["hidden"] = .ints(self == .glow ? [32] : (images && self == .realNVP ? [512, 512] : [64, 64]))
+            d["scales"] = .int(2)
+            d["bins"] = .int(8)
+            d["bound"] = .double(images ? 4 : 5)
+            d["log-scale-bound"] = .double(self == .realNVP ? (images ? 2 : 1) : 3)
+            d["logit-alpha"] = .double(1e-6)
+            d["conditional"] = .bool(false)
+            if images {
+                d["epochs"] = .int(1)
+                d["batch-size"] = .int(self == .glow ? 64 : 128)
+            }
+        }
+        return d
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Yams
+import Latent
+
+/// The resolved hyper-parameters of one run: the model's defaults, overridden by a config file,
+/// overridden by flags — every value checked against `SettingsSchema`. Saved as `config.json` in
+/// the run folder and inside every checkpoint, so a run can be inspected, evaluated and resumed.
+public struct RunSettings: Equatable {
+    /// The model trained.
+    public var model: ModelKind
+    /// Every key the model reads, with its value.
+    public var values: [String: SettingValue]
+
+    /// Resolves settings for `model` (or the config file's `model:` entry) from a config file's
+    /// entries and `--key value` flags. Throws `CLIError` naming any unknown key, key the model
+    /// does not read, or bad value with what is allowed.
+    public static func resolve(model name: String?, file: [String: Any] = [:], flags: [String: String] = [:]) throws -> RunSettings {
+        var fileEntries = file
+        let fileModel = fileEntries.removeValue(forKey: "model").map { "\($0)" }
+        guard let modelName = name ?? fileModel else {
+            throw CLIError.usage("no model given: name one (\(ModelKind.names.joined(separator: ", "))) or put `model:` in the config file")
+        }
+        let model = try ModelKind.named(modelName)
+        let dataName = try flags["data"].map { try SettingsSchema.key("data")!.parse($0) }?.description
+            ?? (try fileEntries["data"].map { try SettingsSchema.key("data")!.convert($0) })?.description
+            ?? model.defaultData
+        var values = model.defaults(for: try DatasetCatalog.kind(dataName), data: dataName)
+        func key(_ name: String) throws -> SettingKey {
+            guard let key = SettingsSchema.key(name) else { throw CLIError.unknownSetting(key: name, known: SettingsSchema.names) }
+            guard model.reads(key) else {
+                let valid = SettingsSchema.keys.filter(model.reads).map(\.name)
+                throw CLIError.usage("setting '\(name)' does not apply to model \(model.rawValue); its settings: \(valid.joined(separator: ", "))")
+            }
+            return key
+        }
+        for (name, raw) in fileEntries.sorted(by: { $0.key < $1.key }) { values[name] = try key(name).convert(raw) }
+        for (name, text) in flags.sorted(by: { $0.key < $1.key }) { values[name] = try key(name).parse(text) }
+        let settings = RunSettings(model: model, values: values)
+        try settings.checkConsistency()
+        return settings
+    }
+
+    /// Reads a JSON (`.json`) or YAML (`.yaml`, `.yml`) config file: a mapping of setting names
+    /// to values (and optionally `model`). Throws `CLIError.failed` naming the file and the problem.
+    public static func readConfigFile(_ url: URL) throws -> [String: Any] {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw CLIError.failed("cannot read config file \(url.path): \(error.localizedDescription)")
+        }
+        let parsed: Any?
+        do {
+            switch url.pathExtension.lowercased() {
+            case "json": parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            case "yaml", "yml": parsed = try Yams.load(yaml: text)
+            default: throw CLIError.usage("config file \(url.path): expected a .json, .yaml or .yml file")
+            }
+        } catch let error as CLIError { throw error } catch {
+            throw CLIError.failed("config file \(url.path) is not valid \(url.pathExtension.uppercased()): \(error)")
+        }
+        guard let mapping = parsed as? [String: Any] else {
+            throw CLIError.failed("config file \(url.path): expected a mapping of setting names to values, e.g. `epochs: 10`")
+        }
+        return mapping
+    }
+
+    /// Settings as written by `json()` (the run folder's `config.json`, a checkpoint's metadata).
+    public static func decode(json: String, source: String) throws -> RunSettings {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let modelName = object["model"] as? String, let settings = object["settings"] as? [String: Any] else {
+            throw CLIError.failed("\(source): no readable run settings (expected {\"model\": …, \"settings\": {…}})")
+        }
+        let model = try ModelKind.named(modelName)
+        var values: [String: SettingValue] = [:]
+        for (name, raw) in settings {
+            guard let key = SettingsSchema.key(name) else { throw CLIError.failed("\(source): unknown setting '\(name)'") }
+            // Stored values were checked when the run started; empty lists are legal defaults.
+            if case .ints = key.kind, let list = raw as? [Any], list.isEmpty { values[name] = .ints([]); continue }
+            values[name] = try key.convert(raw)
+        }
+        return RunSettings(model: model, values: values)
+    }
+
+    /// `{"model": …, "settings": {…}}` with sorted keys, pretty-printed.
+    public func json() -> String {
+        struct Stored: Encodable { var model: String; var settings: [String: SettingValue] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data = try! encoder.encode(Stored(model: model.rawValue, settings: values))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: Typed access (keys are known to exist for the model: missing ones are programming errors)
+
+    public func int(_ name: String) -> Int {
+        if case let .int(v)? = values[name] { return v }
+        fatalError("RunSettings: '\(name)' is not an integer setting of \(model.rawValue)")
+    }
+
+    public func double(_ name: String) -> Double {
+        switch values[name] {
+        case let .double(v)?: return v
+        case let .int(v)?: return Double(v)
+        default: fatalError("RunSettings: '\(name)' is not a number setting of \(model.rawValue)")
+        }
+    }
+
+    public func bool(_ name: String) -> Bool {
+        if case let .bool(v)? = values[name] { return v }
+        fatalError("RunSettings: '\(name)' is not a boolean setting of \(model.rawValue)")
+    }
+
+    public func string(_ name: String) -> String {
+        if case let .string(v)? = values[name] { return v }
+        fatalError("RunSettings: '\(name)' is not a text setting of \(model.rawValue)")
+    }
+
+    public func ints(_ name: String) -> [Int] {
+        if case let .ints(v)? = values[name] { return v }
+        fatalError("RunSettings: '\(name)' is not a list setting of \(model.rawValue)")
+    }
+
+    /// The dataset name.
+    public var data: String { string("data") }
+
+    /// Where file datasets are looked for.
+    public var dataSource: DataSourceChoice { DataSourceChoice(directory: string("data-dir")) }
+
+    /// Cross-key rules that single keys cannot express; each message names the keys and values.
+    func checkConsistency() throws {
+        let kind = try DatasetCatalog.kind(data)
+        switch model.family {
+        case .vae, .cvae:
+            guard case let .images(shape, _, classes) = kind else {
+                throw CLIError.usage("model \(model.rawValue) needs image data; '\(data)' is 2-D points — use a flow (realnvp, maf, nsf, …) or an image dataset (\(DatasetCatalog.fileNames.joined(separator: ", ")), sprites)")
+            }
+            if model.family == .cvae && string("task") == "class" && classes == nil {
+                throw CLIError.usage("cvae task 'class' needs labelled classes; '\(data)' has none — use --task quadrant or a labelled dataset (mnist, fashion-mnist, mnist-5k)")
+            }
+            if model.family == .vae && string("architecture") == "conv" && shape[1] != 28 && shape[1] != 64 {
+                throw CLIError.usage("architecture 'conv' takes 28×28 or 64×64 images, '\(data)' has \(shape)")
+            }
+        case .flow:
+            if model == .glow, case .points = kind {
+                throw CLIError.usage("model glow needs image data; '\(data)' is 2-D points — use realnvp, nsf, maf, … for points")
+            }
+            if bool("conditional"), case let .images(_, _, classes) = kind, classes == nil {
+                throw CLIError.usage("conditional: true needs class labels; '\(data)' has none")
+            }
+            if bool("conditional"), case .points = kind {
+                throw CLIError.usage("conditional: true needs class labels; the 2-D densities have none")
+            }
+            if bool("conditional") && (model == .planar || model == .radial) {
+                throw CLIError.usage("planar and radial stacks take no context; set conditional: false or use realnvp, maf, iaf, nsf")
+            }
+        }
+    }
+}
+
+/// The data folder a run names (empty: the default search).
+public struct DataSourceChoice {
+    /// The `--data-dir` text.
+    public var directory: String
+
+    /// The library's `DataSource` for it.
+    public var source: DataSource {
+        directory.isEmpty ? DataSource() : DataSource(directory: URL(fileURLWithPath: directory))
+    }
+}

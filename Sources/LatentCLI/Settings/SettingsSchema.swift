@@ -1,0 +1,56 @@
+/// Every hyper-parameter `latent train` accepts, as flag and config-file key.
+public enum SettingsSchema {
+    /// The keys, in help order.
+    public static let keys: [SettingKey] = [
+        // Data and loop.
+        SettingKey(name: "data", kind: .choice(DatasetCatalog.names), scope: .all, help: "dataset"),
+        SettingKey(name: "data-dir", kind: .text, scope: .all, help: "folder holding the dataset files (default: $LATENT_DATA, then ~/.cache/latent)"),
+        SettingKey(name: "train-size", kind: .int(0...10_000_000), scope: .all, help: "training examples (0 = all; drawn examples for sprites and 2-D densities)"),
+        SettingKey(name: "test-size", kind: .int(0...10_000_000), scope: .all, help: "test examples (0 = all; drawn examples for sprites and 2-D densities)"),
+        SettingKey(name: "epochs", kind: .int(1...100_000), scope: .all, help: "training epochs"),
+        SettingKey(name: "batch-size", kind: .int(1...65_536), scope: .all, help: "examples per optimizer step"),
+        SettingKey(name: "learning-rate", kind: .double(1e-8...1), scope: .all, help: "Adam learning rate"),
+        SettingKey(name: "clip-norm", kind: .double(0...1e6), scope: .all, help: "gradient-norm clipping (0 = off)"),
+        SettingKey(name: "seed", kind: .int(0...Int.max), scope: .all, help: "seed of every random draw"),
+        SettingKey(name: "threads", kind: .int(1...256), scope: .all, help: "worker threads of the matrix kernels"),
+        SettingKey(name: "picture-every", kind: .int(0...100_000), scope: .all, help: "save pictures every N epochs (0 = only at the end)"),
+        SettingKey(name: "eval-samples", kind: .int(0...100_000), scope: .vaeFamily, help: "importance samples K for the per-epoch IWAE estimate of log p(x) (0 = off)"),
+        // VAE family.
+        SettingKey(name: "architecture", kind: .choice(["mlp", "deep-mlp", "conv"]), scope: .vae, help: "encoder/decoder family"),
+        SettingKey(name: "activation", kind: .choice(["relu", "tanh"]), scope: .vae, help: "hidden units of the deep-mlp architecture"),
+        SettingKey(name: "latent", kind: .int(1...4096), scope: .vaeFamily, help: "latent dimensions"),
+        SettingKey(name: "hidden", kind: .ints(1...65_536), scope: .all, help: "hidden widths (VAE: mlp one, deep-mlp any, conv optional fc; flows: conditioner widths, glow: channels)"),
+        SettingKey(name: "likelihood", kind: .choice(["bernoulli", "continuous-bernoulli", "gaussian", "gaussian-learned", "discretized-logistic"]), scope: .vaeFamily, help: "decoder distribution p(x|z)"),
+        SettingKey(name: "prior", kind: .choice(["standard", "mixture"]), scope: .vae, help: "prior p(z)"),
+        SettingKey(name: "prior-components", kind: .int(1...1000), scope: .vae, help: "components of the mixture prior"),
+        SettingKey(name: "posterior-flow", kind: .int(0...64), scope: .vae, help: "IAF layers refining q(z|x)"),
+        SettingKey(name: "beta", kind: .double(0...1e4), scope: .vae, help: "weight β of the KL term (β-VAE)"),
+        SettingKey(name: "warmup", kind: .choice(["none", "linear", "cyclical"]), scope: .vae, help: "KL warm-up schedule"),
+        SettingKey(name: "warmup-steps", kind: .int(0...100_000_000), scope: .vae, help: "steps of the linear warm-up, or the cyclical period"),
+        SettingKey(name: "warmup-ramp", kind: .double(0.001...1), scope: .vae, help: "fraction of a cyclical period spent ramping"),
+        SettingKey(name: "free-bits", kind: .double(0...1e3), scope: .vae, help: "free-bits floor per latent dimension, nats (0 = off)"),
+        SettingKey(name: "capacity", kind: .double(0...1e4), scope: .vae, help: "capacity annealing: final KL target C, nats (0 = off)"),
+        SettingKey(name: "capacity-steps", kind: .int(0...100_000_000), scope: .vae, help: "steps over which C rises"),
+        SettingKey(name: "capacity-gamma", kind: .double(1e-6...1e6), scope: .vae, help: "γ of the capacity penalty γ·|KL − C|"),
+        SettingKey(name: "target-rate", kind: .double(0...1e4), scope: .vae, help: "KL rate, nats, that a β controller steers to (0 = off)"),
+        SettingKey(name: "controller-gain", kind: .double(1e-6...10), scope: .vae, help: "gain of the β controller"),
+        SettingKey(name: "iwae-samples", kind: .int(1...10_000), scope: .vae, help: "K of the importance-weighted training bound (1 = ELBO)"),
+        SettingKey(name: "task", kind: .choice(["class", "quadrant"]), scope: .cvae, help: "label → image, or visible quadrant → hidden quadrants"),
+        SettingKey(name: "learned-prior", kind: .bool, scope: .cvae, help: "learned conditional prior p(z|x) (false: N(0, I))"),
+        SettingKey(name: "visible", kind: .ints(0...3), scope: .cvae, help: "visible quadrants for the quadrant task (0 = top-left … 3)"),
+        // Flows.
+        SettingKey(name: "layers", kind: .int(1...1000), scope: .flow, help: "flow layers (glow: steps per scale)"),
+        SettingKey(name: "scales", kind: .int(1...6), scope: .flow, help: "levels of the multi-scale image flows"),
+        SettingKey(name: "bins", kind: .int(2...256), scope: .flow, help: "spline bins"),
+        SettingKey(name: "bound", kind: .double(0.1...1e3), scope: .flow, help: "spline tail bound B"),
+        SettingKey(name: "log-scale-bound", kind: .double(0.01...100), scope: .flow, help: "c of the log-scale clamp c·tanh(s/c)"),
+        SettingKey(name: "logit-alpha", kind: .double(0...0.5), scope: .flow, help: "α of the logit pre-processing of images"),
+        SettingKey(name: "conditional", kind: .bool, scope: .flow, help: "condition on the class label (class-conditional flow)"),
+    ]
+
+    /// The names, for messages.
+    public static var names: [String] { keys.map(\.name) }
+
+    /// The key called `name`, or nil.
+    public static func key(_ name: String) -> SettingKey? { keys.first { $0.name == name } }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+@testable import LatentCLI
+
+/// Settings resolution: model defaults < config file < flags, each value checked.
+final class RunSettingsTests: XCTestCase {
+    func testPrecedenceDefaultsFileFlags() throws {
+        let settings = try RunSettings.resolve(model: nil, file: ["model": "vae", "epochs": 3, "beta": 2.5, "hidden": [128]],
+                                               flags: ["epochs": "7", "latent": "8"])
+        XCTAssertEqual(settings.model, .vae)
+        XCTAssertEqual(settings.int("epochs"), 7, "flags win over the file")
+        XCTAssertEqual(settings.double("beta"), 2.5, "the file wins over defaults")
+        XCTAssertEqual(settings.ints("hidden"), [128])
+        XCTAssertEqual(settings.int("latent"), 8)
+        XCTAssertEqual(settings.int("batch-size"), 128, "defaults fill the rest")
+        XCTAssertEqual(settings.data, "mnist")
+    }
+
+    func testModelDefaultsFollowTheData() throws {
+        XCTAssertEqual(try RunSettings.resolve(model: "realnvp").int("batch-size"), 512)
+        XCTAssertEqual(try RunSettings.resolve(model: "realnvp", flags: ["data": "mnist"]).ints("hidden"), [512, 512])
+        XCTAssertEqual(try RunSettings.resolve(model: "beta-vae").string("architecture"), "deep-mlp")
+        XCTAssertEqual(try RunSettings.resolve(model: "beta-vae").int("batch-size"), 64)
+        XCTAssertEqual(try RunSettings.resolve(model: "beta-vae").double("beta"), 4)
+        XCTAssertEqual(try RunSettings.resolve(model: "iwae").int("iwae-samples"), 5)
+    }
+
+    func testJSONRoundTrip() throws {
+        let settings = try RunSettings.resolve(model: "cvae", flags: ["task": "quadrant", "visible": "0,1", "learned-prior": "false"])
+        let back = try RunSettings.decode(json: settings.json(), source: "test")
+        XCTAssertEqual(back, settings)
+        let conv = try RunSettings.resolve(model: "vae", flags: ["architecture": "conv"])
+        XCTAssertEqual(try RunSettings.decode(json: conv.json(), source: "test"), conv)
+    }
+
+    func testConfigFilesInYAMLAndJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let yaml = folder.appendingPathComponent("c.yaml"), json = folder.appendingPathComponent("c.json")
+        try "model: nsf\ndata: pinwheel\nlayers: 6\nhidden: [32, 32]\nbound: 3.5\n".write(to: yaml, atomically: true, encoding: .utf8)
+        try "{\"model\": \"nsf\", \"data\": \"pinwheel\", \"layers\": 6, \"hidden\": [32, 32], \"bound\": 3.5}".write(to: json, atomically: true, encoding: .utf8)
+        let a = try RunSettings.resolve(model: nil, file: RunSettings.readConfigFile(yaml))
+        let b = try RunSettings.resolve(model: nil, file: RunSettings.readConfigFile(json))
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a.int("layers"), 6)
+        XCTAssertEqual(a.ints("hidden"), [32, 32])
+        XCTAssertEqual(a.double("bound"), 3.5)
+    }
+
+    func testFlagsParsing() throws {
+        XCTAssertEqual(try TrainCommand.parseFlags(["--epochs", "3", "--beta=2", "--conditional"]),
+                       ["epochs": "3", "beta": "2", "conditional": "true"])
+        XCTAssertThrowsError(try TrainCommand.parseFlags(["--epochs"])) { XCTAssertTrue("\($0)".contains("needs a value")) }
+        XCTAssertThrowsError(try TrainCommand.parseFlags(["epochs", "3"])) { XCTAssertTrue("\($0)".contains("unexpected argument 'epochs'")) }
+    }
+
+    func testInvalidCombinationsAreRejected() {
+        XCTAssertThrowsError(try RunSettings.resolve(model: "glow", flags: ["data": "moons"])) { XCTAssertTrue("\($0)".contains("glow needs image data")) }
+        XCTAssertThrowsError(try RunSettings.resolve(model: "cvae", flags: ["data": "sprites"])) { XCTAssertTrue("\($0)".contains("--task quadrant")) }
+        XCTAssertThrowsError(try RunSettings.resolve(model: "planar", flags: ["conditional": "true"])) { XCTAssertTrue("\($0)".contains("conditional")) }
+        XCTAssertThrowsError(try RunSettings.resolve(model: "vae", flags: ["warmup": "sometimes"])) {
+            XCTAssertTrue("\($0)".contains("one of none, linear, cyclical"))
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// Runs the built `latent` executable (built beside the test bundle because the test target
+/// depends on it) in a scratch folder, with no terminal attached, as CI and scripts would.
+struct LatentRunner {
+    /// What one run printed and returned.
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The scratch folder runs start in (removed after the test).
+    let folder: URL
+
+    init(_ test: XCTestCase) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    }
+
+    /// The directory holding the built products.
+    static var productsDirectory: URL {
+        #if os(macOS)
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        #endif
+        return Bundle.main.bundleURL
+    }
+
+    /// Runs `latent arguments…` in `folder` and waits for it.
+    @discardableResult
+    func run(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
+        let process = Process()
+        process.executableURL = LatentRunner.productsDirectory.appendingPathComponent("latent")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["LATENT_NUM_THREADS"] = "1"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting, so a full pipe cannot block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs and fails the test unless the exit status is 0.
+    @discardableResult
+    func succeed(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
+        let outcome = try run(arguments)
+        XCTAssertEqual(outcome.status, 0, "latent \(arguments.joined(separator: " ")) failed:\n\(outcome.stderr)\n\(outcome.stdout)",
+                       file: file, line: line)
+        return outcome
+    }
+
+    /// A path inside the scratch folder.
+    func path(_ name: String) -> URL { folder.appendingPathComponent(name) }
+
+    /// The JSON objects of a `--json` run's standard output (every line must parse).
+    static func jsonLines(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { row in
+            let object = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any]
+            XCTAssertNotNil(object, "not a JSON object: \(row)", file: file, line: line)
+            return object
+        }
+    }
+}
