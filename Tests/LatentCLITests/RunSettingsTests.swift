@@ -58,7 +58,8 @@ final class RunSettingsTests: XCTestCase {
     func testInvalidCombinationsAreRejected() {
         XCTAssertThrowsError(try RunSettings.resolve(model: "glow", flags: ["data": "moons"])) { XCTAssertTrue("\($0)".contains("glow needs image data")) }
         XCTAssertThrowsError(try RunSettings.resolve(model: "cvae", flags: ["data": "sprites"])) { XCTAssertTrue("\($0)".contains("--task quadrant")) }
-        XCTAssertThrowsError(try RunSettings.resolve(model: "planar", flags: ["conditional": "true"])) { XCTAssertTrue("\($0)".contains("conditional")) }
+        XCTAssertThrowsError(try RunSettings.resolve(model: "planar", flags: ["conditional": "true"])) { XCTAssertTrue("\($0)".contains("the 2-D densities have none")) }
+        XCTAssertNoThrow(try RunSettings.resolve(model: "planar", flags: ["conditional": "true", "data": "mnist-5k"]))
         XCTAssertThrowsError(try RunSettings.resolve(model: "vae", flags: ["warmup": "sometimes"])) {
             XCTAssertTrue("\($0)".contains("one of none, linear, cyclical"))
         }

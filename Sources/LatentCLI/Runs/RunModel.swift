@@ -66,7 +66,8 @@ public enum RunModel {
             activation: s.string("activation") == "relu" ? .relu : .tanh,
             likelihood: likelihood(s.string("likelihood")), levels: levels,
             prior: s.string("prior") == "mixture" ? .mixture : .standardNormal, priorComponents: s.int("prior-components"),
-            posteriorFlowLayers: s.int("posterior-flow"), beta: Float(s.double("beta")),
+            posteriorFlowLayers: s.int("posterior-flow"),
+            posteriorFlowKind: s.string("posterior-flow-kind") == "planar" ? .planar : .iaf, beta: Float(s.double("beta")),
             warmup: VAEConfiguration.WarmupKind(rawValue: s.string("warmup"))!, warmupSteps: s.int("warmup-steps"),
             warmupRamp: s.double("warmup-ramp"), freeBits: Float(s.double("free-bits")),
             capacity: s.double("capacity") > 0 ? Float(s.double("capacity")) : nil, capacitySteps: s.int("capacity-steps"),
@@ -126,8 +127,8 @@ public enum RunModel {
         case .nsfAR:
             config = .autoregressiveSpline(features: features, layers: layers, hidden: hidden, contextFeatures: context,
                                            bins: s.int("bins"), bound: Float(s.double("bound")), seed: seed)
-        case .planar: config = .planar(features: features, layers: layers, seed: seed)
-        case .radial: config = .radial(features: features, layers: layers, seed: seed)
+        case .planar: config = .planar(features: features, layers: layers, contextFeatures: context, seed: seed)
+        case .radial: config = .radial(features: features, layers: layers, contextFeatures: context, seed: seed)
         default: throw CLIError.usage("\(s.model.rawValue) is not a flow")
         }
         if config.image == nil { config.image = image }

@@ -149,9 +149,6 @@ public struct RunSettings: Equatable {
             if bool("conditional"), case .points = kind {
                 throw CLIError.usage("conditional: true needs class labels; the 2-D densities have none")
             }
-            if bool("conditional") && (model == .planar || model == .radial) {
-                throw CLIError.usage("planar and radial stacks take no context; set conditional: false or use realnvp, maf, iaf, nsf")
-            }
         }
     }
 }

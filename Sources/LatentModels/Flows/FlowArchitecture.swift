@@ -57,9 +57,9 @@ enum FlowArchitecture {
             return AutoregressiveSpline(features: c.features, hiddenFeatures: c.hidden, contextFeatures: c.contextFeatures,
                                         ordering: ordering, spline: spline, generator: generator)
         case .planar:
-            return Planar(features: c.features, generator: generator)
+            return Planar(features: c.features, contextFeatures: c.contextFeatures, generator: generator)
         case .radial:
-            return Radial(features: c.features, generator: generator)
+            return Radial(features: c.features, contextFeatures: c.contextFeatures, generator: generator)
         case .glow, .multiScaleRealNVP:
             fatalError("FlowArchitecture: image architectures are built by ImageFlowArchitecture")
         }

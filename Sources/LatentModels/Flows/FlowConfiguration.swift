@@ -21,9 +21,9 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
         case splineCoupling
         /// Neural spline flow, autoregressive form: `AutoregressiveSpline` layers.
         case autoregressiveSpline
-        /// Rezende & Mohamed's planar flow stack (unconditional).
+        /// Rezende & Mohamed's planar flow stack (`Planar` layers; conditional through per-layer hypernetworks).
         case planar
-        /// Rezende & Mohamed's radial flow stack (unconditional).
+        /// Rezende & Mohamed's radial flow stack (`Radial` layers; conditional through per-layer hypernetworks).
         case radial
         /// Glow on images: squeeze, K steps of ActNorm → 1×1 conv → affine coupling per level,
         /// half the channels split off after every level but the last (`ImageFlowArchitecture`).
@@ -153,14 +153,19 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
                           contextFeatures: contextFeatures, splineBins: bins, splineBound: bound, seed: seed)
     }
 
-    /// A stack of K planar layers (no context).
-    public static func planar(features: Int, layers: Int = 16, seed: UInt64 = 0) -> FlowConfiguration {
-        FlowConfiguration(architecture: .planar, features: features, layers: layers, hidden: [], seed: seed)
+    /// A stack of K planar layers. With `contextFeatures` F > 0 each layer's (w, u, b) gets a per-sample
+    /// offset from a zero-initialized `Linear(F, 2D + 1)` of the context (`Planar(contextFeatures:)`),
+    /// so a new conditional stack equals the unconditional one of the same seed.
+    public static func planar(features: Int, layers: Int = 16, contextFeatures: Int = 0, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .planar, features: features, layers: layers, hidden: [],
+                          contextFeatures: contextFeatures, seed: seed)
     }
 
-    /// A stack of K radial layers (no context).
-    public static func radial(features: Int, layers: Int = 16, seed: UInt64 = 0) -> FlowConfiguration {
-        FlowConfiguration(architecture: .radial, features: features, layers: layers, hidden: [], seed: seed)
+    /// A stack of K radial layers. With `contextFeatures` F > 0 each layer's (z₀, α̃, β̃) gets a per-sample
+    /// offset from a zero-initialized `Linear(F, D + 2)` of the context (`Radial(contextFeatures:)`).
+    public static func radial(features: Int, layers: Int = 16, contextFeatures: Int = 0, seed: UInt64 = 0) -> FlowConfiguration {
+        FlowConfiguration(architecture: .radial, features: features, layers: layers, hidden: [],
+                          contextFeatures: contextFeatures, seed: seed)
     }
 
     /// Glow (Kingma & Dhariwal 2018) on images of shape `[C, H, W]`: L = `scales` levels of
@@ -208,8 +213,7 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
         require(logScaleBound > 0, "FlowConfiguration: logScaleBound must be positive, got \(logScaleBound)")
         switch architecture {
         case .planar, .radial:
-            require(contextFeatures == 0,
-                    "FlowConfiguration: \(architecture) layers take no context; use contextFeatures 0 or a conditional architecture (realNVP, maf, iaf, spline flows)")
+            break
         case .realNVP, .splineCoupling:
             require(features >= 2, "FlowConfiguration: \(architecture) couplings need at least 2 features, got \(features)")
             require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 },

@@ -7,8 +7,9 @@ import LatentProbability
 ///
 ///     log q_T(z_T|x) = log q₀(z₀|x) − Σₜ log|det ∂fₜ/∂z_{t−1}|.
 ///
-/// With inverse autoregressive layers (Kingma et al., 2016) each step is one network pass; the
-/// richer posterior narrows the gap between the ELBO and log p(x).
+/// With inverse autoregressive layers (Kingma et al., 2016) each step is one network pass; with
+/// planar layers (Rezende & Mohamed, 2015) each step is a cheap rank-one update whose parameters
+/// are amortized over x. The richer posterior narrows the gap between the ELBO and log p(x).
 public final class PosteriorFlow: Module {
     /// h: inputs `[B, …]` → context `[B, C]` (nil: the layers get no context).
     public let context: (any Layer)?
@@ -30,6 +31,21 @@ public final class PosteriorFlow: Module {
             MaskedAutoregressiveFlow(features: latent, hiddenFeatures: hidden, contextFeatures: contextFeatures,
                                      ordering: i % 2 == 0 ? .sequential : .reversed, arrangement: .inverseAutoregressive,
                                      generator: generator)
+        }
+        return PosteriorFlow(context: h, layers: layers)
+    }
+
+    /// `count` planar layers over `latent` dimensions, each conditioned on h(x) = ReLU(Linear(flatten(x)))
+    /// of width `contextFeatures` (Rezende & Mohamed's amortized planar posterior): layer t maps
+    /// z `[N, L]` to z + ûₜ(x)·tanh(wₜ(x)ᵀz + bₜ(x)), with (wₜ, uₜ, bₜ)(x) = its own parameters plus a
+    /// zero-initialized `Linear(contextFeatures, 2L + 1)` of h(x) (`Planar(contextFeatures:)`), and
+    /// wₜᵀûₜ > −1 for every x. The layers start input-independent (a fixed planar stack, not the identity).
+    public static func planar(latent: Int, inputFeatures: Int, count: Int, contextFeatures: Int = 64,
+                              generator: RandomGenerator = .global) -> PosteriorFlow {
+        require(count >= 1, "PosteriorFlow.planar: count must be positive, got \(count)")
+        let h = Sequential(Flatten(), Linear(inputFeatures, contextFeatures, generator: generator), Activation.relu)
+        let layers: [any Bijector] = (0..<count).map { _ in
+            Planar(features: latent, contextFeatures: contextFeatures, generator: generator)
         }
         return PosteriorFlow(context: h, layers: layers)
     }

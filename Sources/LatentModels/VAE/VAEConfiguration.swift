@@ -38,6 +38,14 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         case relu, tanh
     }
 
+    /// The layers of a posterior flow (`PosteriorFlow`), both conditioned on x.
+    public enum PosteriorFlowKind: String, Codable, CaseIterable, Sendable {
+        /// Inverse autoregressive layers (Kingma et al., 2016).
+        case iaf
+        /// Planar layers (Rezende & Mohamed, 2015) with parameters offset per x.
+        case planar
+    }
+
     /// KL warm-up schedules (see `KLWarmup`).
     public enum WarmupKind: String, Codable, CaseIterable, Sendable {
         case none, linear, cyclical
@@ -63,8 +71,10 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var prior: PriorKind
     /// Mixture components of the `mixture` prior.
     public var priorComponents: Int
-    /// IAF layers refining q(z|x), conditioned on x (0: a plain Gaussian posterior).
+    /// Flow layers refining q(z|x), conditioned on x (0: a plain Gaussian posterior).
     public var posteriorFlowLayers: Int
+    /// Which layers refine q(z|x).
+    public var posteriorFlowKind: PosteriorFlowKind
     /// β of the KL term (1 = the ELBO; > 1 = β-VAE).
     public var beta: Float
     /// KL warm-up schedule.
@@ -94,6 +104,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public init(architecture: Architecture = .mlp, imageShape: [Int] = [1, 28, 28], latent: Int = 20, hidden: [Int] = [400],
                 activation: ActivationKind = .tanh, likelihood: LikelihoodKind = .bernoulli, gaussianLogScale: Float = -2, levels: Int = 256,
                 prior: PriorKind = .standardNormal, priorComponents: Int = 10, posteriorFlowLayers: Int = 0,
+                posteriorFlowKind: PosteriorFlowKind = .iaf,
                 beta: Float = 1, warmup: WarmupKind = .none, warmupSteps: Int = 0, warmupRamp: Double = 0.5,
                 freeBits: Float = 0, capacity: Float? = nil, capacitySteps: Int = 10_000, capacityGamma: Float = 1000,
                 targetRate: Double? = nil, controllerGain: Double = 0.05, trainingSamples: Int = 1, seed: UInt64 = 0) {
@@ -108,6 +119,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         self.prior = prior
         self.priorComponents = priorComponents
         self.posteriorFlowLayers = posteriorFlowLayers
+        self.posteriorFlowKind = posteriorFlowKind
         self.beta = beta
         self.warmup = warmup
         self.warmupSteps = warmupSteps
@@ -208,10 +220,18 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         }
         let p: (any LatentPrior)? = prior == .mixture
             ? MixtureOfGaussiansPrior(latentDimension: latent, components: priorComponents, generator: g) : nil
-        let flow = posteriorFlowLayers > 0
-            ? PosteriorFlow.inverseAutoregressive(latent: latent, inputFeatures: imageShape.reduce(1, *), count: posteriorFlowLayers,
-                                                  hidden: [hidden.first ?? 256], contextFeatures: hidden.first ?? 256, generator: g)
-            : nil
+        let inputs = imageShape.reduce(1, *), width = hidden.first ?? 256
+        var flow: PosteriorFlow? = nil
+        if posteriorFlowLayers > 0 {
+            switch posteriorFlowKind {
+            case .iaf:
+                flow = PosteriorFlow.inverseAutoregressive(latent: latent, inputFeatures: inputs, count: posteriorFlowLayers,
+                                                           hidden: [width], contextFeatures: width, generator: g)
+            case .planar:
+                flow = PosteriorFlow.planar(latent: latent, inputFeatures: inputs, count: posteriorFlowLayers,
+                                            contextFeatures: width, generator: g)
+            }
+        }
         return VAE(encoder: pair.encoder, decoder: pair.decoder, prior: p, flow: flow, regularizer: regularizer(),
                    objective: trainingSamples > 1 ? .iwae(samples: trainingSamples) : .elbo)
     }

@@ -35,6 +35,18 @@ enum FlowSupport {
                 "\(name): input must be [N, \(channels)] or [N, \(channels), …] (channels on axis 1), got shape \(x.shape)")
     }
 
+    /// The context of a conditional layer, after checking that it is `[rows, features]`; stops with
+    /// a message naming the layer, the expected shape and the given one (or nil).
+    static func requireContext(_ context: Tensor?, rows: Int, features: Int, _ name: String) -> Tensor {
+        let expected = "[\(rows), \(features)]"
+        guard let c = context else {
+            fatalError("\(name): built with contextFeatures \(features), so it needs a context \(expected), but none was given")
+        }
+        require(c.shape == [rows, features],
+                "\(name): built with contextFeatures \(features), so it needs a context \(expected), got shape \(c.shape)")
+        return c
+    }
+
     /// Stops with a message naming the bijector, the first offending value and the domain when an
     /// element of `x` fails `inside` (NaN always fails).
     static func requireDomain(_ x: Tensor, _ name: String, _ domain: String, _ inside: (Float) -> Bool) {

@@ -19,14 +19,6 @@ final class FlowModelInputTests: XCTestCase {
         }
     }
 
-    func testPlanarStackRejectsAContext() {
-        assertStops(withMessageContaining: ["planar layers take no context"]) {
-            var configuration = FlowConfiguration.planar(features: 2)
-            configuration.contextFeatures = 3
-            _ = FlowModel(configuration: configuration)
-        }
-    }
-
     func testImageArchitectureNeedsDivisibleSides() {
         assertStops(withMessageContaining: ["2 scales", "divisible by 4", "[1, 6, 6]"]) {
             _ = FlowModel(configuration: .glow(imageShape: [1, 6, 6], scales: 2))

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import LatentTensor
 import LatentNN
+import LatentProbability
 @testable import LatentModels
 
 /// The Codable descriptions that rebuild a VAE or conditional VAE from a checkpoint.
@@ -31,7 +32,11 @@ final class ModelConfigurationTests: XCTestCase {
         let conv64 = try VAEConfiguration(architecture: .convolutional, imageShape: [1, 64, 64], latent: 10, hidden: []).build()
         XCTAssertEqual(conv64.latentDimension, 10)
         let flow = try VAEConfiguration(imageShape: [1, 4, 4], latent: 2, hidden: [8], posteriorFlowLayers: 2).build()
-        XCTAssertNotNil(flow.flow)
+        XCTAssertTrue(flow.flow?.layers.first is MaskedAutoregressiveFlow)
+        let planar = try VAEConfiguration(imageShape: [1, 4, 4], latent: 2, hidden: [8], posteriorFlowLayers: 3,
+                                          posteriorFlowKind: .planar).build()
+        XCTAssertEqual(planar.flow?.layers.count, 3)
+        XCTAssertTrue(planar.flow?.layers.first is Planar)
     }
 
     func testProblemsNameTheFieldValueAndRule() {
