@@ -17,6 +17,9 @@
 // m, n, its position in C or pointer alignment — so results are bit-reproducible and do not change
 // with how callers split C among threads.
 //
+// Skinny products (m or n ≤ LK_SKINNY = 4) skip all of this: the back end's `skinny` routine
+// (gemm_skinny_body.h) runs them as dot products or row updates on the caller's thread.
+//
 // Packing buffers are thread-local and grow monotonically: callers run this concurrently on
 // disjoint blocks of C, and allocating megabytes per call would cost 15-30% on mid-sized products.
 #include "lk_gemm.h"
@@ -128,15 +131,6 @@ static long even_step(long total, long max_step, long unit) {
     return round_up((total + pieces - 1) / pieces, unit);
 }
 
-/// Operands of one product, as passed to lk_sgemm.
-typedef struct {
-    int trans_a, trans_b;
-    long m, n, k, lda, ldb, ldc;
-    float alpha, beta;
-    const float *a, *b;
-    float *c;
-} gemm_args;
-
 /// Rows [*lo, *hi) of the NR-column panel p that the tile range [w0, w1) covers (see gemm_tiles).
 static void panel_rows(long p, long w0, long w1, long tiles_per_panel, long mr, long m, long *lo, long *hi) {
     const long u0 = w0 - p * tiles_per_panel, u1 = w1 - p * tiles_per_panel;
@@ -148,7 +142,7 @@ static void panel_rows(long p, long w0, long w1, long tiles_per_panel, long mr, 
 /// panels (tile w covers rows (w mod T)·MR… of panel w / T, T = tiles per panel). A range that
 /// starts or ends inside a panel computes only those rows of it, so threads can split C into
 /// exactly equal shares. Only the columns and rows the range touches are packed.
-static void gemm_tiles(const lk_gemm_impl *im, const gemm_args *g, long w0, long w1) {
+static void gemm_tiles(const lk_gemm_impl *im, const lk_gemm_args *g, long w0, long w1) {
     const long mr = im->mr, nr = im->nr, m = g->m, k = g->k, ldc = g->ldc;
     const long tiles_per_panel = (m + mr - 1) / mr;
     const long p_first = w0 / tiles_per_panel, p_last = (w1 - 1) / tiles_per_panel;
@@ -204,7 +198,11 @@ void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
         return;
     }
     const lk_gemm_impl *im = impl();
-    const gemm_args g = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c};
+    const lk_gemm_args g = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c};
+    if (m <= LK_SKINNY || n <= LK_SKINNY) {
+        im->skinny(&g);
+        return;
+    }
     gemm_tiles(im, &g, 0, tile_count(im, m, n));
 }
 
@@ -221,7 +219,7 @@ void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 
 typedef struct {
     const lk_gemm_impl *im;
-    gemm_args args;
+    lk_gemm_args args;
     long tiles;
 } parallel_job;
 
@@ -234,7 +232,8 @@ static void parallel_share(void *ctx, int t, int nthreads) {
 void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
                        const float *a, long lda, const float *b, long ldb,
                        float beta, float *c, long ldc, int nthreads) {
-    if (nthreads < 2 || m <= 0 || n <= 0 || k <= 0 || alpha == 0.0f || m * n * k < LK_SGEMM_PARALLEL_MIN_MACS) {
+    if (nthreads < 2 || m <= 0 || n <= 0 || k <= 0 || alpha == 0.0f || m * n * k < LK_SGEMM_PARALLEL_MIN_MACS ||
+        m <= LK_SKINNY || n <= LK_SKINNY) {
         lk_sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }

@@ -131,9 +131,39 @@ TARGET static void pack_b(long rows, long kc, const float *src, long rs, long cs
     pack(NR, rows, kc, src, rs, cs, dst);
 }
 
+// MARK: - Skinny products
+
+static inline TARGET float skinny_dot(const float *x, const float *y, long k) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    long q = 0;
+    for (; q + 16 <= k; q += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + q), _mm256_loadu_ps(y + q), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + q + 8), _mm256_loadu_ps(y + q + 8), s1);
+    }
+    for (; q + 8 <= k; q += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + q), _mm256_loadu_ps(y + q), s0);
+    const __m256 s = _mm256_add_ps(s0, s1);
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_movehdup_ps(h));
+    float total = _mm_cvtss_f32(h);
+    for (; q < k; q++) total += x[q] * y[q];
+    return total;
+}
+
+static inline TARGET void skinny_axpy(float a, const float *x, float *y, long n) {
+    const __m256 va = _mm256_set1_ps(a);
+    long j = 0;
+    for (; j + 8 <= n; j += 8) _mm256_storeu_ps(y + j, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + j), _mm256_loadu_ps(y + j)));
+    for (; j < n; j++) y[j] += a * x[j];
+}
+
+#define SK_DOT skinny_dot
+#define SK_AXPY skinny_axpy
+#include "gemm_skinny_body.h"
+
 const lk_gemm_impl lk_gemm_avx2 = {
     .name = "avx2", .mr = MR, .nr = NR, .mc = 96, .kc = 512, .nc = 2048,
-    .kernel = kernel, .pack_a = pack_a, .pack_b = pack_b,
+    .kernel = kernel, .pack_a = pack_a, .pack_b = pack_b, .skinny = skinny,
 };
 
 #endif

@@ -196,9 +196,37 @@ TARGET static void pack_b(long rows, long kc, const float *src, long rs, long cs
     }
 }
 
+// MARK: - Skinny products
+
+static inline TARGET float skinny_dot(const float *x, const float *y, long k) {
+    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+    long q = 0;
+    for (; q + 32 <= k; q += 32) {
+        s0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + q), _mm512_loadu_ps(y + q), s0);
+        s1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + q + 16), _mm512_loadu_ps(y + q + 16), s1);
+    }
+    for (; q < k; q += 16) {
+        const __mmask16 m = lanes(k - q);
+        s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + q), _mm512_maskz_loadu_ps(m, y + q), s0);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+
+static inline TARGET void skinny_axpy(float a, const float *x, float *y, long n) {
+    const __m512 va = _mm512_set1_ps(a);
+    for (long j = 0; j < n; j += 16) {
+        const __mmask16 m = lanes(n - j);
+        _mm512_mask_storeu_ps(y + j, m, _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, x + j), _mm512_maskz_loadu_ps(m, y + j)));
+    }
+}
+
+#define SK_DOT skinny_dot
+#define SK_AXPY skinny_axpy
+#include "gemm_skinny_body.h"
+
 const lk_gemm_impl lk_gemm_avx512 = {
     .name = "avx512", .mr = MR, .nr = NR, .mc = 128, .kc = 256, .nc = 2048,
-    .kernel = kernel, .pack_a = pack_a, .pack_b = pack_b,
+    .kernel = kernel, .pack_a = pack_a, .pack_b = pack_b, .skinny = skinny,
 };
 
 #endif

@@ -16,6 +16,22 @@ typedef void (*lk_gemm_pack_fn)(long rows, long kc, const float *src, long rs, l
 typedef void (*lk_gemm_kernel_fn)(long kc, const float *pa, const float *pb, float *c, long ldc,
                                   float alpha, float beta, long mr, long nr);
 
+/// Operands of one product, as passed to lk_sgemm.
+typedef struct {
+    int trans_a, trans_b;
+    long m, n, k, lda, ldb, ldc;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+} lk_gemm_args;
+
+/// Products with min(m, n) ≤ LK_SKINNY go to the back end's `skinny` routine (gemm_skinny_body.h)
+/// instead of the packed micro-kernel, whose tiles they would mostly leave empty.
+#define LK_SKINNY 4
+
+/// A whole skinny product (k ≥ 1, alpha ≠ 0), on the calling thread.
+typedef void (*lk_gemm_skinny_fn)(const lk_gemm_args *g);
+
 /// One back end: micro-tile shape, cache blocking and the routines that match them.
 typedef struct {
     const char *name;
@@ -24,6 +40,7 @@ typedef struct {
     lk_gemm_kernel_fn kernel;
     lk_gemm_pack_fn pack_a;  // called with p = mr
     lk_gemm_pack_fn pack_b;  // called with p = nr
+    lk_gemm_skinny_fn skinny;
 } lk_gemm_impl;
 
 extern const lk_gemm_impl lk_gemm_portable;

@@ -46,7 +46,24 @@ static void pack_b(long rows, long kc, const float *src, long rs, long cs, float
     pack(NR, rows, kc, src, rs, cs, dst);
 }
 
+// MARK: - Skinny products
+
+static float skinny_dot(const float *x, const float *y, long k) {
+    float s = 0;
+    for (long q = 0; q < k; q++) s += x[q] * y[q];
+    return s;
+}
+
+static void skinny_axpy(float a, const float *x, float *y, long n) {
+    for (long j = 0; j < n; j++) y[j] += a * x[j];
+}
+
+#define TARGET
+#define SK_DOT skinny_dot
+#define SK_AXPY skinny_axpy
+#include "gemm_skinny_body.h"
+
 const lk_gemm_impl lk_gemm_portable = {
     .name = "portable", .mr = MR, .nr = NR, .mc = 96, .kc = 256, .nc = 2048,
-    .kernel = kernel, .pack_a = pack_a, .pack_b = pack_b,
+    .kernel = kernel, .pack_a = pack_a, .pack_b = pack_b, .skinny = skinny,
 };

@@ -57,6 +57,18 @@ final class GemmTests: XCTestCase {
         }
     }
 
+    /// min(m, n) ≤ 4 takes the skinny path (dot products or row updates, by layout).
+    func testSkinnyProducts() {
+        let sizes = [(512, 2, 64), (2, 64, 512), (3, 40, 5), (64, 1, 33), (4, 4, 17), (1, 100, 2), (40, 4, 1)]
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            for (m, n, k) in sizes {
+                check(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1, beta: 0)
+            }
+            check(transA: ta, transB: tb, m: 37, n: 3, k: 41, alpha: -0.5, beta: 2, pad: 3)
+            check(transA: ta, transB: tb, m: 2, n: 45, k: 20, alpha: 1.5, beta: 1, pad: 2)
+        }
+    }
+
     func testZeroDepthScalesC() {
         check(transA: false, transB: false, m: 4, n: 5, k: 0, alpha: 1, beta: 0.5)
         check(transA: false, transB: false, m: 4, n: 5, k: 9, alpha: 0, beta: 3)

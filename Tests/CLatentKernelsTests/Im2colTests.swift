@@ -39,6 +39,9 @@ final class Im2colTests: XCTestCase {
         Geometry(c: 3, h: 6, w: 6, kh: 1, kw: 1, padH: 0, padW: 0, strideH: 2, strideW: 2, dilH: 1, dilW: 1),
         Geometry(c: 1, h: 3, w: 3, kh: 3, kw: 3, padH: 4, padW: 4, strideH: 1, strideW: 1, dilH: 1, dilW: 1),
         Geometry(c: 2, h: 16, w: 16, kh: 7, kw: 7, padH: 3, padW: 3, strideH: 2, strideW: 2, dilH: 1, dilW: 1),
+        // Rows longer than 16 outputs take the memcpy/strided path instead of the short-row loop.
+        Geometry(c: 2, h: 5, w: 40, kh: 3, kw: 3, padH: 1, padW: 2, strideH: 1, strideW: 1, dilH: 1, dilW: 1),
+        Geometry(c: 1, h: 4, w: 41, kh: 4, kw: 4, padH: 1, padW: 1, strideH: 2, strideW: 2, dilH: 1, dilW: 1),
     ]
 
     static func values(_ count: Int, seed: Int) -> [Float] {
@@ -98,5 +101,61 @@ final class Im2colTests: XCTestCase {
             XCTAssertEqual(lhs, rhs, accuracy: 1e-4 * max(1, abs(lhs)), "\(g)")
             XCTAssertNotEqual(lhs, 0, "\(g)")
         }
+    }
+
+    /// A batch's columns are the images' columns side by side, whichever channels or images a
+    /// call covers; col2im_batch accumulates exactly what per-image col2im does.
+    func testBatchMatchesPerImage() {
+        for g in Self.cases {
+            let images = 3, l = g.outH * g.outW, rows = g.c * g.kh * g.kw
+            let x = Self.values(images * g.imageCount, seed: 6)
+            var expected = [Float](repeating: 0, count: rows * images * l)
+            for n in 0..<images {
+                let one = Self.im2col(g, Array(x[(n * g.imageCount)..<((n + 1) * g.imageCount)]))
+                for r in 0..<rows { for p in 0..<l { expected[r * images * l + n * l + p] = one[r * l + p] } }
+            }
+            var byChannels = [Float](repeating: .nan, count: rows * images * l)
+            var byImages = byChannels
+            x.withUnsafeBufferPointer { xb in
+                byChannels.withUnsafeMutableBufferPointer { cb in
+                    for c in 0..<g.c {
+                        lk_im2col_batch(xb.baseAddress!, images, g.c, g.h, g.w, g.kh, g.kw, g.padH, g.padW, g.strideH, g.strideW,
+                                        g.dilH, g.dilW, cb.baseAddress!, images * l, c, c + 1)
+                    }
+                }
+                byImages.withUnsafeMutableBufferPointer { cb in
+                    for n in 0..<images {
+                        lk_im2col_batch(xb.baseAddress! + n * g.imageCount, 1, g.c, g.h, g.w, g.kh, g.kw, g.padH, g.padW,
+                                        g.strideH, g.strideW, g.dilH, g.dilW, cb.baseAddress! + n * l, images * l, 0, g.c)
+                    }
+                }
+            }
+            XCTAssertEqual(byChannels, expected, "\(g)")
+            XCTAssertEqual(byImages, expected, "\(g)")
+
+            let cols = Self.values(rows * images * l, seed: 7)
+            var perImage = [Float](repeating: 0, count: images * g.imageCount)
+            for n in 0..<images {
+                var one = [Float](repeating: 0, count: rows * l)
+                for r in 0..<rows { for p in 0..<l { one[r * l + p] = cols[r * images * l + n * l + p] } }
+                let back = Self.col2im(g, one, into: [Float](repeating: 0, count: g.imageCount))
+                for i in 0..<g.imageCount { perImage[n * g.imageCount + i] = back[i] }
+            }
+            var batch = [Float](repeating: 0, count: images * g.imageCount)
+            cols.withUnsafeBufferPointer { cb in
+                batch.withUnsafeMutableBufferPointer { xb in
+                    lk_col2im_batch(cb.baseAddress!, images, g.c, g.h, g.w, g.kh, g.kw, g.padH, g.padW, g.strideH, g.strideW,
+                                    g.dilH, g.dilW, xb.baseAddress!, images * l, 0, g.c)
+                }
+            }
+            XCTAssertEqual(batch, perImage, "\(g)")
+        }
+    }
+
+    func testSwapAxes() {
+        let src = (0..<24).map(Float.init)   // [2, 3, 4]
+        var dst = [Float](repeating: 0, count: 24)
+        lk_swap_axes01(src, 2, 3, 4, &dst)
+        for i in 0..<2 { for j in 0..<3 { for p in 0..<4 { XCTAssertEqual(dst[(j * 2 + i) * 4 + p], src[(i * 3 + j) * 4 + p]) } } }
     }
 }

@@ -15,4 +15,20 @@ void lk_col2im(const float *cols, long channels, long height, long width,
                long kh, long kw, long pad_h, long pad_w, long stride_h, long stride_w,
                long dil_h, long dil_w, float *x);
 
+/// im2col of a batch x [images, channels, height, width] into a [channels·kh·kw, ·] matrix whose
+/// rows are `ld` apart (ld ≥ images·L, L = out_h·out_w; image n's columns at n·L of every row),
+/// for the channels [c0, c1) only (their rows). Threads fill disjoint channels, or disjoint
+/// images (offset x and cols, same ld).
+void lk_im2col_batch(const float *x, long images, long channels, long height, long width,
+                     long kh, long kw, long pad_h, long pad_w, long stride_h, long stride_w,
+                     long dil_h, long dil_w, float *cols, long ld, long c0, long c1);
+
+/// The adjoint of lk_im2col_batch for the channels [c0, c1): ACCUMULATES into those channels of x.
+void lk_col2im_batch(const float *cols, long images, long channels, long height, long width,
+                     long kh, long kw, long pad_h, long pad_w, long stride_h, long stride_w,
+                     long dil_h, long dil_w, float *x, long ld, long c0, long c1);
+
+/// Swaps the two outer axes of a contiguous [a, b, l] array: dst[j][i][:] = src[i][j][:] ([b, a, l]).
+void lk_swap_axes01(const float *src, long a, long b, long l, float *dst);
+
 #endif

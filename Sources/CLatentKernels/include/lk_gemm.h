@@ -15,6 +15,7 @@ void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
               float beta, float *c, long ldc);
 
 /// Products with fewer multiply-adds (m·n·k) than this run on one thread: splitting costs more.
+/// So do skinny products (m or n ≤ 4), which skip the packed kernel altogether.
 #define LK_SGEMM_PARALLEL_MIN_MACS 131072L
 
 /// lk_sgemm on up to `nthreads` threads: the caller plus workers of a persistent pool, capped at

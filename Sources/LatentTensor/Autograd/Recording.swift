@@ -19,7 +19,8 @@ extension Tensor {
     /// gradient per input (or nil where an input needs none).
     @inline(__always)
     func recorded(_ op: String, _ inputs: [Tensor], _ pullback: @escaping (Tensor) -> [Tensor?]) -> Tensor {
-        Tensor(storage: storage, shape: shape,
+        if Profiler.isActive { Profiler.mark(op) }
+        return Tensor(storage: storage, shape: shape,
                node: GradNode(op: op, shape: shape, inputs: inputs.map { $0.node }, pullback: pullback))
     }
 }

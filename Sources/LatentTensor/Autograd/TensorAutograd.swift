@@ -88,6 +88,7 @@ enum Autograd {
                 order.append(n)
             }
         }
+        if Profiler.isActive { Profiler.mark("backward.sort") }
         root.pending = seed
         for n in order.reversed() {
             guard let g = n.pending else { continue }
@@ -109,6 +110,7 @@ enum Autograd {
                 n.pullback = nil
                 n.inputs = []
             }
+            if Profiler.isActive { Profiler.mark(n.op + ".backward") }
         }
     }
 }

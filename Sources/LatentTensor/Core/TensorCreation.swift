@@ -50,6 +50,7 @@ extension Tensor {
         let p = t.storage.pointer
         let width = high - low
         for i in 0..<t.count { p[i] = low + width * generator.nextUniform() }
+        if Profiler.isActive { Profiler.mark("random.uniform") }
         return t
     }
 
@@ -60,6 +61,7 @@ extension Tensor {
         var t = Tensor(uninitializedShape: shape)
         t.withUnsafeMutableBufferPointer { generator.fillNormal($0) }
         if mean != 0 || std != 1 { lk_unary(LK_AFFINE, t.storage.pointer, t.storage.pointer, t.count, std, mean) }
+        if Profiler.isActive { Profiler.mark("random.normal") }
         return t
     }
 

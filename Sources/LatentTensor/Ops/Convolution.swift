@@ -30,33 +30,57 @@ struct ConvGeometry {
             * Convolution.outputSize(width, kernel: kw, stride: stride.w, padding: padding.w, dilation: dilation.w)
     }
 
-    func im2col(_ image: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
-        lk_im2col(image, channels, height, width, kh, kw, padding.h, padding.w, stride.h, stride.w, dilation.h, dilation.w, cols)
+    /// The columns of `images` images `[images, channels, height, width]` side by side in one
+    /// `[rows, images·positions]` matrix; channels (or, when there are fewer channels than threads,
+    /// images) are split over threads.
+    func im2col(batch x: UnsafePointer<Float>, images: Int, _ cols: UnsafeMutablePointer<Float>) {
+        let (l, image) = (positions, channels * height * width)
+        split(images) { n0, n1, c0, c1 in
+            lk_im2col_batch(x + n0 * image, n1 - n0, channels, height, width, kh, kw, padding.h, padding.w, stride.h, stride.w,
+                            dilation.h, dilation.w, cols + n0 * l, images * l, c0, c1)
+        }
     }
 
-    /// Zeroes `image`, then accumulates the columns into it.
-    func col2im(_ cols: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
-        lk_fill(image, channels * height * width, 0)
-        lk_col2im(cols, channels, height, width, kh, kw, padding.h, padding.w, stride.h, stride.w, dilation.h, dilation.w, image)
+    /// Zeroes the images `[images, channels, height, width]`, then accumulates the columns
+    /// `[rows, images·positions]` into them (the adjoint of `im2col(batch:)`).
+    func col2im(batch cols: UnsafePointer<Float>, images: Int, _ x: UnsafeMutablePointer<Float>) {
+        let (l, plane, image) = (positions, height * width, channels * height * width)
+        split(images) { n0, n1, c0, c1 in
+            for n in n0..<n1 { lk_fill(x + n * image + c0 * plane, (c1 - c0) * plane, 0) }
+            lk_col2im_batch(cols + n0 * l, n1 - n0, channels, height, width, kh, kw, padding.h, padding.w, stride.h, stride.w,
+                            dilation.h, dilation.w, x + n0 * image, images * l, c0, c1)
+        }
+    }
+
+    /// Calls `body(n0, n1, c0, c1)` on disjoint blocks of images × channels, one per thread.
+    private func split(_ images: Int, _ body: (Int, Int, Int, Int) -> Void) {
+        if channels >= Threads.count || channels >= images {
+            parallelBlocks(channels) { r in body(0, images, r.lowerBound, r.upperBound) }
+        } else {
+            parallelBlocks(images) { r in body(r.lowerBound, r.upperBound, 0, channels) }
+        }
     }
 }
 
-/// Runs `body(range, thread)` over contiguous blocks of `0..<n` on up to `Threads.count` threads.
-func parallelBlocks(_ n: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
+/// Runs `body(range)` over contiguous blocks of `0..<n` on up to `Threads.count` threads.
+func parallelBlocks(_ n: Int, _ body: (Range<Int>) -> Void) {
     let threads = Swift.max(1, Swift.min(Threads.count, n))
     let per = (n + threads - 1) / Swift.max(threads, 1)
     Threads.parallelFor(threads) { t in
         let r = (t * per)..<Swift.min(n, (t + 1) * per)
-        if !r.isEmpty { body(r, t) }
+        if !r.isEmpty { body(r) }
     }
-    return threads
 }
 
-/// Sums `parts` buffers of `count` values laid end to end into the first one.
-func reducePartials(_ p: UnsafeMutablePointer<Float>, parts: Int, count: Int) {
-    for t in 1..<Swift.max(parts, 1) { lk_axpy(count, 1, p + t * count, p) }
+/// Images per pass when the columns are not kept for backward: at most 16 MB of columns.
+func imagesPerPass(_ n: Int, columnFloatsPerImage: Int) -> Int {
+    Swift.max(1, Swift.min(n, (1 << 22) / Swift.max(columnFloatsPerImage, 1)))
 }
 
+/// The batch is one matrix product: the columns of all N images sit side by side in one
+/// `[C·kh·kw, N·L]` matrix, so the weight multiplies them in a single (threaded) product of
+/// N·L columns instead of N small ones, and the output `[O, N·L]` has its two outer axes swapped
+/// into `[N, O, L]`. The weight gradient is one product over all N·L positions as well.
 extension Tensor {
     /// 2-d cross-correlation (PyTorch's `conv2d`, groups = 1).
     /// - Parameters:
@@ -80,43 +104,37 @@ extension Tensor {
         let imageSize = geo.channels * geo.height * geo.width
         let out = Tensor(uninitializedShape: [n, o, oh, ow])
         let record = Tensor.recording([self, weight] + (bias.map { [$0] } ?? []))
-        // Columns of every image, kept for the weight gradient when recording.
-        let cols = Tensor(uninitializedShape: record ? [n, rows, l] : [Swift.min(n, Threads.count), rows, l])
+        // Columns of the images of one pass; all of them, kept for the weight gradient, when recording.
+        let group = record ? n : imagesPerPass(n, columnFloatsPerImage: rows * l)
+        let cols = Tensor(uninitializedShape: [rows, group * l])
+        let product = Tensor(uninitializedShape: [o, group * l])
         let x = storage.pointer, w = weight.storage.pointer, c = cols.storage.pointer, y = out.storage.pointer
-        _ = parallelBlocks(n) { range, t in
-            for i in range {
-                let col = c + (record ? i : t) * rows * l
-                geo.im2col(x + i * imageSize, col)
-                lk_sgemm(0, 0, o, l, rows, 1, w, rows, col, l, 0, y + i * o * l, l)
-            }
+        for start in Swift.stride(from: 0, to: n, by: Swift.max(group, 1)) {
+            let g = Swift.min(group, n - start)
+            geo.im2col(batch: x + start * imageSize, images: g, c)
+            Gemm.multiply(transA: false, transB: false, m: o, n: g * l, k: rows, a: w, b: c, c: product.storage.pointer)
+            lk_swap_axes01(product.storage.pointer, o, g, l, y + start * o * l)
         }
         guard record else { return bias.map { out + $0.reshaped([o, 1, 1]) } ?? out }
         let weightT = weight.detached(), input = self, needX = node != nil, needW = weight.node != nil
         let conv = out.recorded("conv2d", [self, weight]) { g in
-            let gy = g.storage.pointer
+            // gY as [O, N·L], the layout of the forward product.
+            let gyT = Tensor(uninitializedShape: [o, n * l])
+            lk_swap_axes01(g.storage.pointer, n, o, l, gyT.storage.pointer)
             var gx: Tensor? = nil, gw: Tensor? = nil
             if needX {
+                let dcols = Tensor(uninitializedShape: [rows, n * l])
+                Gemm.multiply(transA: true, transB: false, m: rows, n: n * l, k: o, a: weightT.storage.pointer,
+                              b: gyT.storage.pointer, c: dcols.storage.pointer)
                 let gxT = Tensor(uninitializedShape: input.shape)
-                let scratch = Tensor(uninitializedShape: [Swift.min(n, Threads.count), rows, l])
-                _ = parallelBlocks(n) { range, t in
-                    let dcol = scratch.storage.pointer + t * rows * l
-                    for i in range {
-                        lk_sgemm(1, 0, rows, l, o, 1, weightT.storage.pointer, rows, gy + i * o * l, l, 0, dcol, l)
-                        geo.col2im(dcol, gxT.storage.pointer + i * imageSize)
-                    }
-                }
+                geo.col2im(batch: dcols.storage.pointer, images: n, gxT.storage.pointer)
                 gx = gxT
             }
             if needW {
-                let partial = Tensor.zeros([Swift.min(n, Threads.count), o, rows])
-                let parts = parallelBlocks(n) { range, t in
-                    for i in range {
-                        lk_sgemm(0, 1, o, rows, l, 1, gy + i * o * l, l, cols.storage.pointer + i * rows * l, l, 1,
-                                 partial.storage.pointer + t * o * rows, rows)
-                    }
-                }
-                reducePartials(partial.storage.pointer, parts: parts, count: o * rows)
-                gw = partial.slice(axis: 0, from: 0, to: 1).reshaped(weightT.shape)
+                let t = Tensor(uninitializedShape: weightT.shape)
+                Gemm.multiply(transA: false, transB: true, m: o, n: rows, k: n * l, a: gyT.storage.pointer,
+                              b: cols.storage.pointer, c: t.storage.pointer)
+                gw = t
             }
             return [gx, gw]
         }
@@ -154,46 +172,39 @@ extension Tensor {
         require(geo.positions == l, "convTranspose2d: internal geometry mismatch for input \(shape)")
         let outImage = cout * oh * ow
         let out = Tensor(uninitializedShape: [n, cout, oh, ow])
-        let scratch = Tensor(uninitializedShape: [Swift.min(n, Threads.count), rows, l])
-        let x = storage.pointer, wp = weight.storage.pointer, y = out.storage.pointer
-        _ = parallelBlocks(n) { range, t in
-            let col = scratch.storage.pointer + t * rows * l
-            for i in range {
-                lk_sgemm(1, 0, rows, l, cin, 1, wp, rows, x + i * cin * l, l, 0, col, l)
-                geo.col2im(col, y + i * outImage)
-            }
-        }
         let record = Tensor.recording(self, weight)
+        // The input as [Cin, N·L] (kept for the weight gradient when recording) and the columns of one pass.
+        let group = record ? n : imagesPerPass(n, columnFloatsPerImage: rows * l)
+        let xT = Tensor(uninitializedShape: [cin, group * l])
+        let cols = Tensor(uninitializedShape: [rows, group * l])
+        let x = storage.pointer, wp = weight.storage.pointer, y = out.storage.pointer, c = cols.storage.pointer
+        for start in Swift.stride(from: 0, to: n, by: Swift.max(group, 1)) {
+            let g = Swift.min(group, n - start)
+            lk_swap_axes01(x + start * cin * l, g, cin, l, xT.storage.pointer)
+            Gemm.multiply(transA: true, transB: false, m: rows, n: g * l, k: cin, a: wp, b: xT.storage.pointer, c: c)
+            geo.col2im(batch: c, images: g, y + start * outImage)
+        }
         var result = out
         if record {
-            let input = detached(), weightT = weight.detached(), needX = node != nil, needW = weight.node != nil
+            let inputShape = shape, weightT = weight.detached(), needX = node != nil, needW = weight.node != nil
             result = out.recorded("convTranspose2d", [self, weight]) { g in
                 let gy = g.storage.pointer
-                let cols = Tensor(uninitializedShape: [n, rows, l])
-                _ = parallelBlocks(n) { range, _ in
-                    for i in range { geo.im2col(gy + i * outImage, cols.storage.pointer + i * rows * l) }
-                }
+                let gcols = Tensor(uninitializedShape: [rows, n * l])
+                geo.im2col(batch: gy, images: n, gcols.storage.pointer)
                 var gx: Tensor? = nil, gw: Tensor? = nil
                 if needX {
-                    let t = Tensor(uninitializedShape: input.shape)
-                    _ = parallelBlocks(n) { range, _ in
-                        for i in range {
-                            lk_sgemm(0, 0, cin, l, rows, 1, weightT.storage.pointer, rows, cols.storage.pointer + i * rows * l, l,
-                                     0, t.storage.pointer + i * cin * l, l)
-                        }
-                    }
+                    let gxT = Tensor(uninitializedShape: [cin, n * l])
+                    Gemm.multiply(transA: false, transB: false, m: cin, n: n * l, k: rows, a: weightT.storage.pointer,
+                                  b: gcols.storage.pointer, c: gxT.storage.pointer)
+                    let t = Tensor(uninitializedShape: inputShape)
+                    lk_swap_axes01(gxT.storage.pointer, cin, n, l, t.storage.pointer)
                     gx = t
                 }
                 if needW {
-                    let partial = Tensor.zeros([Swift.min(n, Threads.count), cin, rows])
-                    let parts = parallelBlocks(n) { range, t in
-                        for i in range {
-                            lk_sgemm(0, 1, cin, rows, l, 1, input.storage.pointer + i * cin * l, l, cols.storage.pointer + i * rows * l, l,
-                                     1, partial.storage.pointer + t * cin * rows, rows)
-                        }
-                    }
-                    reducePartials(partial.storage.pointer, parts: parts, count: cin * rows)
-                    gw = partial.slice(axis: 0, from: 0, to: 1).reshaped(weightT.shape)
+                    let t = Tensor(uninitializedShape: weightT.shape)
+                    Gemm.multiply(transA: false, transB: true, m: cin, n: rows, k: n * l, a: xT.storage.pointer,
+                                  b: gcols.storage.pointer, c: t.storage.pointer)
+                    gw = t
                 }
                 return [gx, gw]
             }
