@@ -23,6 +23,8 @@ final class RunSettingsTests: XCTestCase {
         XCTAssertEqual(try RunSettings.resolve(model: "beta-vae").int("batch-size"), 64)
         XCTAssertEqual(try RunSettings.resolve(model: "beta-vae").double("beta"), 4)
         XCTAssertEqual(try RunSettings.resolve(model: "iwae").int("iwae-samples"), 5)
+        XCTAssertEqual(try RunSettings.resolve(model: "vae", flags: ["architecture": "conv"]).ints("hidden"), [], "conv 32-64 with no fc layer")
+        XCTAssertEqual(try RunSettings.resolve(model: "vae", flags: ["architecture": "conv", "hidden": "256"]).ints("hidden"), [256])
     }
 
     func testJSONRoundTrip() throws {

@@ -35,6 +35,16 @@ public struct RunSettings: Equatable {
         }
         for (name, raw) in fileEntries.sorted(by: { $0.key < $1.key }) { values[name] = try key(name).convert(raw) }
         for (name, text) in flags.sorted(by: { $0.key < $1.key }) { values[name] = try key(name).parse(text) }
+        // Widths that suit the chosen architecture, unless given: conv has no extra fc layer
+        // (the conv 32-64 VAE), deep-mlp the IWAE paper's 200-200.
+        if model.family == .vae && fileEntries["hidden"] == nil && flags["hidden"] == nil,
+           fileEntries["architecture"] != nil || flags["architecture"] != nil {
+            switch values["architecture"] {
+            case .string("conv")?: values["hidden"] = .ints([])
+            case .string("deep-mlp")?: values["hidden"] = .ints(dataName == "sprites" ? [512, 512] : [200, 200])
+            default: values["hidden"] = .ints([400])
+            }
+        }
         let settings = RunSettings(model: model, values: values)
         try settings.checkConsistency()
         return settings
