@@ -32,9 +32,11 @@ let package = Package(
         .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz"]),
         // Umbrella module re-exporting the public layers.
         .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz", "LatentModels"]),
+        // The reference training workloads of the performance issue, timed and profiled.
+        .target(name: "LatentBenchmarks", dependencies: ["Latent"]),
         // The `latent` command's implementation: argument parsing, run configuration, progress, run files.
         .target(name: "LatentCLI", dependencies: [
-            "Latent",
+            "Latent", "LatentBenchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentTestSupport", "LatentModels"]),
         .testTarget(name: "LatentDataTests", dependencies: ["LatentTestSupport", "LatentData", "CZlib"]),
         .testTarget(name: "LatentVizTests", dependencies: ["LatentTestSupport", "LatentViz", "CZlib"]),
+        .testTarget(name: "LatentBenchmarksTests", dependencies: ["LatentTestSupport", "LatentBenchmarks"]),
         // End-to-end tests run the built `latent` executable (hence the dependency on it).
         .testTarget(name: "LatentCLITests", dependencies: ["LatentTestSupport", "Latent", "LatentCLI", "latent"]),
     ],

@@ -12,7 +12,7 @@ public struct LatentCommand: ParsableCommand {
             """,
         subcommands: [DemoCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, ReconstructCommand.self,
                       InterpolateCommand.self, TraverseCommand.self, DensityCommand.self, InspectCommand.self,
-                      DatasetsCommand.self])
+                      DatasetsCommand.self, BenchCommand.self])
 
     public init() {}
 

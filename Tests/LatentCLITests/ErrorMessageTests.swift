@@ -20,6 +20,7 @@ final class ErrorMessageTests: XCTestCase {
         try assertFails(latent, ["train", "vae", "--data", "mnst"], status: 64, mentioning: ["'data'", "mnst", "mnist, fashion-mnist"])
         try assertFails(latent, ["train", "vae", "--epochz", "3"], status: 64, mentioning: ["unknown setting 'epochz'", "did you mean epochs"])
         try assertFails(latent, ["train", "realnvp", "--beta", "4"], status: 64, mentioning: ["'beta' does not apply to model realnvp"])
+        try assertFails(latent, ["bench", "nope"], status: 64, mentioning: ["unknown workload 'nope'", "mlp-vae"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: latent.path("runs").path), "nothing written for a rejected command")
     }
 

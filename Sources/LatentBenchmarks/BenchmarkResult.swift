@@ -1,0 +1,109 @@
+import Foundation
+
+/// One measured workload: throughput, arithmetic rate, and (with `quality`) the number reached.
+/// `jsonLine()` is the line `latent bench` prints; `bench/pytorch_workloads.py` prints the same fields.
+public struct BenchmarkResult: Codable, Equatable, Sendable {
+    /// Which workload (`mlp-vae`, `cvae`, `conv-vae`, `realnvp-2d`, `realnvp-mnist`).
+    public var workload: String
+    /// `Latent` here; `PyTorch <version>` in the PyTorch script's lines.
+    public var framework: String
+    /// `img/s` or `steps/s`.
+    public var unit: String
+    /// The median over `repeats` timed parts of the window, in `unit`.
+    public var throughput: Double
+    /// Training steps per second (the same number as `throughput` for `steps/s`).
+    public var stepsPerSecond: Double
+    /// Kernel threads.
+    public var threads: Int
+    /// Examples per step.
+    public var batchSize: Int
+    /// Timed parts of the window.
+    public var repeats: Int
+    /// Steps in the whole timed window.
+    public var steps: Int
+    /// 2 × multiply-adds of the step's matrix products and convolutions, forward and backward.
+    public var flopsPerStep: Double
+    /// flopsPerStep × stepsPerSecond, in GFLOP/s.
+    public var gflops: Double
+    /// gflops ÷ (`peakGflopsPerCore` × threads).
+    public var fractionOfPeak: Double
+    /// The peak assumed per core (`MachinePeak.gflopsPerCore`).
+    public var peakGflopsPerCore: Double
+    /// The quality run's numbers (e.g. `test_negative_elbo`), when it ran.
+    public var quality: [String: Double]?
+    /// The name of the metric the target applies to.
+    public var qualityMetric: String?
+    /// The model issue's bound on that metric (lower is better).
+    public var qualityTarget: Double?
+    /// Whether the quality run reached the target.
+    public var qualityMet: Bool?
+    /// Seconds the quality run took (training and evaluation).
+    public var qualitySeconds: Double?
+    /// ISO 8601 time of the measurement.
+    public var date: String
+    /// CPU model and core count.
+    public var machine: String
+
+    /// A result from its measured parts (the derived rates are computed here).
+    public init(workload: BenchmarkWorkload, framework: String = "Latent", stepsPerSecond: Double, threads: Int,
+                repeats: Int, steps: Int, date: Date = Date(), machine: String = MachineDescription.current) {
+        self.workload = workload.rawValue
+        self.framework = framework
+        self.unit = workload.unit
+        self.batchSize = workload.batchSize
+        self.stepsPerSecond = stepsPerSecond
+        self.throughput = workload.unit == "img/s" ? stepsPerSecond * Double(workload.batchSize) : stepsPerSecond
+        self.threads = threads
+        self.repeats = repeats
+        self.steps = steps
+        self.flopsPerStep = FLOPCount.perStep(workload)
+        self.gflops = flopsPerStep * stepsPerSecond * 1e-9
+        self.peakGflopsPerCore = MachinePeak.gflopsPerCore
+        self.fractionOfPeak = gflops / MachinePeak.gflops(threads: threads)
+        let target = workload.qualityTarget
+        self.qualityMetric = target.metric
+        self.qualityTarget = target.value
+        self.date = ISO8601DateFormatter().string(from: date)
+        self.machine = machine
+    }
+
+    /// Records the quality run's metrics and whether the target metric reached its bound.
+    public mutating func setQuality(_ metrics: [String: Double], seconds: Double) {
+        quality = metrics
+        qualitySeconds = seconds
+        if let name = qualityMetric, let bound = qualityTarget, let value = metrics[name] {
+            qualityMet = value <= bound
+        }
+    }
+
+    /// The result as one line of JSON, keys sorted, rates rounded to readable precision.
+    public func jsonLine() -> String {
+        var r = self
+        r.throughput = Self.round(throughput, 1)
+        r.stepsPerSecond = Self.round(stepsPerSecond, 2)
+        r.gflops = Self.round(gflops, 2)
+        r.fractionOfPeak = Self.round(fractionOfPeak, 4)
+        r.qualitySeconds = qualitySeconds.map { Self.round($0, 1) }
+        r.quality = quality?.mapValues { Self.round($0, 4) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(r)) ?? Data(), as: UTF8.self)
+    }
+
+    private static func round(_ x: Double, _ digits: Int) -> Double {
+        let scale = Foundation.pow(10, Double(digits))
+        return (x * scale).rounded() / scale
+    }
+}
+
+/// A one-line description of the machine: CPU model and logical cores.
+public enum MachineDescription {
+    /// E.g. "AMD EPYC 9B45 (2 cores)"; the CPU model is read from /proc/cpuinfo where it exists.
+    public static var current: String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+        return "\(model ?? "unknown CPU") (\(cores) cores)"
+    }
+}

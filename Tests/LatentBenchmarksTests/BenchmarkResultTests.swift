@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+@testable import LatentBenchmarks
+
+final class BenchmarkResultTests: XCTestCase {
+    func testDerivedRatesAndJSONLine() throws {
+        var r = BenchmarkResult(workload: .mlpVAE, stepsPerSecond: 200, threads: 2, repeats: 5, steps: 1000,
+                                date: Date(timeIntervalSince1970: 0), machine: "test CPU (2 cores)")
+        XCTAssertEqual(r.throughput, 25_600)
+        XCTAssertEqual(r.gflops, FLOPCount.perStep(.mlpVAE) * 200 * 1e-9, accuracy: 1e-9)
+        XCTAssertEqual(r.fractionOfPeak, r.gflops / (2 * MachinePeak.gflopsPerCore), accuracy: 1e-12)
+        XCTAssertNil(r.qualityMet)
+        r.setQuality(["test_negative_elbo": 105.2], seconds: 60)
+        XCTAssertEqual(r.qualityMet, true)
+        r.setQuality(["test_negative_elbo": 106.0], seconds: 60)
+        XCTAssertEqual(r.qualityMet, false)
+
+        let line = r.jsonLine()
+        XCTAssertFalse(line.contains("\n"))
+        let decoded = try JSONDecoder().decode(BenchmarkResult.self, from: Data(line.utf8))
+        XCTAssertEqual(decoded.workload, "mlp-vae")
+        XCTAssertEqual(decoded.unit, "img/s")
+        XCTAssertEqual(decoded.throughput, 25_600)
+        XCTAssertEqual(decoded.batchSize, 128)
+        XCTAssertEqual(decoded.qualityTarget, 105.8)
+        XCTAssertEqual(decoded.quality?["test_negative_elbo"], 106.0)
+        XCTAssertEqual(decoded.date, "1970-01-01T00:00:00Z")
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        for key in ["workload", "unit", "throughput", "threads", "batchSize", "flopsPerStep", "gflops", "fractionOfPeak",
+                    "quality", "qualityTarget", "qualityMet", "date", "machine"] {
+            XCTAssertNotNil(object[key], key)
+        }
+    }
+}

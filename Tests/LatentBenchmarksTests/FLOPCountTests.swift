@@ -1,0 +1,28 @@
+import XCTest
+@testable import LatentBenchmarks
+
+final class FLOPCountTests: XCTestCase {
+    /// 2 × multiply-adds × batch: forward, weight gradient, and input gradient except on the data.
+    func testCountsOfEveryWorkload() {
+        // MLP VAE: 784·400 (no input gradient) + 400·40 + 20·400 + 400·784, batch 128.
+        XCTAssertEqual(FLOPCount.perStep(.mlpVAE), 2 * 128 * Double(2 * 313_600 + 3 * (16_000 + 8_000 + 313_600)))
+        XCTAssertEqual(FLOPCount.perStep(.conditionalVAE), 2 * 128 * Double(2 * 794 * 400 + 3 * (16_000 + 30 * 400 + 313_600)))
+        // Conv VAE: conv1 14²·32·16 (no input gradient), conv2 7²·64·32·16, 3136·32, 16·3136, and the two adjoints.
+        let conv1 = 196 * 32 * 16, conv2 = 49 * 64 * 32 * 16
+        XCTAssertEqual(FLOPCount.perStep(.convolutionalVAE),
+                       2 * 128 * Double(2 * conv1 + 3 * (conv2 + 3136 * 32 + 16 * 3136 + conv2 + conv1)))
+        // RealNVP: 8 couplings × 2 networks; the first coupling's first layers need no input gradient.
+        let net2D = 2 * 64 + 64 * 64 + 64 * 2
+        XCTAssertEqual(FLOPCount.perStep(.realNVP2D), 2 * 512 * Double(3 * 16 * net2D - 2 * 2 * 64))
+        let netMNIST = 784 * 512 + 512 * 512 + 512 * 784
+        XCTAssertEqual(FLOPCount.perStep(.realNVPMNIST), 2 * 128 * Double(3 * 16 * netMNIST - 2 * 784 * 512))
+    }
+
+    func testWorkloadsCarryTheModelIssuesSettings() {
+        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.rawValue), ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist"])
+        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.batchSize), [128, 128, 128, 512, 128])
+        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.qualityTarget.value), [105.8, 102.3, 107.1, 0.35, 2.05])
+        XCTAssertEqual(BenchmarkWorkload.realNVP2D.unit, "steps/s")
+        XCTAssertEqual(BenchmarkWorkload.mlpVAE.unit, "img/s")
+    }
+}
