@@ -3,6 +3,8 @@
 #ifndef LK_GEMM_INTERNAL_H
 #define LK_GEMM_INTERNAL_H
 
+#include "lk_gemm.h"
+
 /// Packs a `rows × kc` block of a matrix into micro-panels of `p` rows (p = MR for A, NR for B):
 /// element (i, q) of the block lives at src[i*rs + q*cs]; panel t holds rows [t*p, t*p + p) as
 /// kc consecutive groups of p floats (dst[t*p*kc + q*p + i%p]), zero-padded past `rows`.
@@ -49,9 +51,6 @@ extern const lk_gemm_impl lk_gemm_avx2;
 extern const lk_gemm_impl lk_gemm_avx512;
 #endif
 
-/// Runs body(ctx, t, n) for t in [0, n) on n threads — the caller (t = 0) and workers of a
-/// persistent pool (gemm_pool.c) — and returns when all are done. n is nthreads capped at the
-/// number of CPUs, or 1 (the caller alone) when another thread's job holds the pool.
-void lk_pool_run(int nthreads, void (*body)(void *ctx, int t, int nthreads), void *ctx);
+// lk_pool_run (gemm_pool.c) is declared in include/lk_gemm.h.
 
 #endif

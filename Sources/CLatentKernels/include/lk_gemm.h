@@ -26,6 +26,14 @@ void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float a
                        const float *a, long lda, const float *b, long ldb,
                        float beta, float *c, long ldc, int nthreads);
 
+/// Runs body(ctx, t, n) for t = 0 … n−1 on the persistent worker pool of lk_sgemm_parallel, with
+/// share 0 on the caller, where n ≤ `nthreads` (capped at the number of CPUs); returns when all
+/// shares are done. When the pool is busy (another thread's job, or a call from inside a job) the
+/// caller runs body(ctx, 0, 1) alone, so `body` must cover the whole job for any n it is given.
+/// Swift's `Threads.parallelFor` runs on it: handing work to the already-polling workers costs
+/// far less than waking threads, and nothing competes with the polling workers for the cores.
+void lk_pool_run(int nthreads, void (*body)(void *ctx, int t, int nthreads), void *ctx);
+
 /// Name of the code path chosen at run time: "avx512", "avx2" or "portable".
 const char *lk_gemm_isa(void);
 

@@ -9,8 +9,11 @@ extension Tensor {
     static func binaryKernel(_ a: Tensor, _ b: Tensor, _ op: lk_binary_op, _ name: String) -> Tensor {
         if a.shape == b.shape {
             let out = Tensor(uninitializedShape: a.shape)
-            var n = a.count, one = 1
-            lk_binary(op, 1, &n, a.storage.pointer, &one, b.storage.pointer, &one, out.storage.pointer)
+            let (pa, pb, po) = (a.storage.pointer, b.storage.pointer, out.storage.pointer)
+            Threads.parallelChunks(a.count) { start, count in
+                var n = count, one = 1
+                lk_binary(op, 1, &n, pa + start, &one, pb + start, &one, po + start)
+            }
             return out
         }
         let shape = Shape.broadcast(a.shape, b.shape, op: name)
@@ -20,7 +23,19 @@ extension Tensor {
         let sb = Shape.broadcastStrides(b.shape, to: shape)
         let c = Shape.coalesce(shape, [sa, sb])
         require(c.shape.count <= 16, "\(name): at most 16 non-trivial axes are supported, got shape \(shape)")
-        lk_binary(op, Int32(c.shape.count), c.shape, a.storage.pointer, c.strides[0], b.storage.pointer, c.strides[1], out.storage.pointer)
+        guard !c.shape.isEmpty else {
+            lk_binary(op, 0, c.shape, a.storage.pointer, c.strides[0], b.storage.pointer, c.strides[1], out.storage.pointer)
+            return out
+        }
+        // Large outputs: blocks of the outermost (coalesced) axis on the pool's threads.
+        let inner = c.shape.dropFirst().reduce(1, *)
+        let (pa, pb, po) = (a.storage.pointer, b.storage.pointer, out.storage.pointer)
+        Threads.parallelChunks(c.shape[0], minimum: Swift.max(2, (1 << 17) / Swift.max(inner, 1)), alignment: 1) { start, rows in
+            var blockShape = c.shape
+            blockShape[0] = rows
+            lk_binary(op, Int32(blockShape.count), blockShape, pa + start * c.strides[0][0], c.strides[0],
+                      pb + start * c.strides[1][0], c.strides[1], po + start * inner)
+        }
         return out
     }
 

@@ -7,12 +7,16 @@ extension Tensor {
     /// Applies a unary kernel and records its derivative kernel.
     func unary(_ op: lk_unary_op, _ name: String, _ p: Float = 0, _ q: Float = 0) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
-        lk_unary(op, storage.pointer, out.storage.pointer, count, p, q)
+        let (source, target) = (storage.pointer, out.storage.pointer)
+        Threads.parallelChunks(count) { start, n in lk_unary(op, source + start, target + start, n, p, q) }
         guard Tensor.recording(self) else { return out }
         let x = detached(), y = out.detached()
         return out.recorded(name, [self]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
-            lk_unary_backward(op, x.storage.pointer, y.storage.pointer, g.storage.pointer, gx.storage.pointer, x.count, p, q)
+            let (xp, yp, gp, gxp) = (x.storage.pointer, y.storage.pointer, g.storage.pointer, gx.storage.pointer)
+            Threads.parallelChunks(x.count) { start, n in
+                lk_unary_backward(op, xp + start, yp + start, gp + start, gxp + start, n, p, q)
+            }
             return [gx]
         }
     }

@@ -1,3 +1,4 @@
+import CLatentKernels
 import Dispatch
 import Foundation
 
@@ -26,13 +27,49 @@ public enum Threads {
         }
     }
 
-    /// Calls `body(i)` for `i` in `0..<n`, on up to `count` threads. Runs inline for n ≤ 1.
-    @inlinable
+    /// Calls `body(i)` for `i` in `0..<n`, on up to `count` threads of the kernels' persistent
+    /// pool (`lk_pool_run`, the GEMM workers): share t of T runs i = t, t + T, …. Runs inline for
+    /// n ≤ 1, and on the caller alone when the pool is busy (a call from inside a pool job).
     public static func parallelFor(_ n: Int, _ body: (Int) -> Void) {
         if n <= 1 {
             if n == 1 { body(0) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: n, execute: body)
+        withoutActuallyEscaping(body) { body in
+            var job = PoolJob(iterations: n, body: body)
+            withUnsafeMutablePointer(to: &job) { pointer in
+                lk_pool_run(Int32(Swift.min(n, count)), { context, t, threads in
+                    let job = context!.assumingMemoryBound(to: PoolJob.self).pointee
+                    var i = Int(t)
+                    while i < job.iterations {
+                        job.body(i)
+                        i += Int(threads)
+                    }
+                }, pointer)
+            }
+        }
     }
+
+    /// Calls `body(start, length)` on contiguous chunks covering `0..<n`, in parallel when n is at
+    /// least `minimum` (elementwise kernels: below ~100k elements a split costs more than it
+    /// saves). Chunk starts are multiples of `alignment` (64 by default, so that vectorized
+    /// kernels treat every element alike whatever the thread count).
+    public static func parallelChunks(_ n: Int, minimum: Int = 1 << 17, alignment: Int = 64, _ body: (Int, Int) -> Void) {
+        let threads = n >= minimum ? Swift.min(count, n / alignment) : 1
+        guard threads > 1 else {
+            if n > 0 { body(0, n) }
+            return
+        }
+        let per = ((n + threads - 1) / threads + alignment - 1) / alignment * alignment
+        parallelFor(threads) { t in
+            let start = t * per
+            if start < n { body(start, Swift.min(per, n - start)) }
+        }
+    }
+}
+
+/// One `Threads.parallelFor` job as the pool's C callback sees it.
+private struct PoolJob {
+    let iterations: Int
+    let body: (Int) -> Void
 }
