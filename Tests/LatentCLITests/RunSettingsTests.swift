@@ -35,6 +35,14 @@ final class RunSettingsTests: XCTestCase {
         XCTAssertEqual(try RunSettings.decode(json: conv.json(), source: "test"), conv)
     }
 
+    /// Runs saved before a setting existed still load: the missing key takes its default.
+    func testStoredSettingsMissingNewKeysTakeDefaults() throws {
+        let settings = try RunSettings.decode(json: "{\"model\": \"vae\", \"settings\": {\"data\": \"mnist\", \"epochs\": 3}}", source: "old")
+        XCTAssertEqual(settings.int("epochs"), 3)
+        XCTAssertEqual(settings.string("activation"), "tanh")
+        XCTAssertEqual(settings.string("posterior-flow-kind"), "iaf")
+    }
+
     func testConfigFilesInYAMLAndJSON() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-settings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

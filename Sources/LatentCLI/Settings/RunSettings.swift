@@ -87,6 +87,10 @@ public struct RunSettings: Equatable {
             if case .ints = key.kind, let list = raw as? [Any], list.isEmpty { values[name] = .ints([]); continue }
             values[name] = try key.convert(raw)
         }
+        // Keys added after the run was saved take their defaults.
+        if case let .string(data)? = values["data"], let kind = try? DatasetCatalog.kind(data) {
+            values.merge(model.defaults(for: kind, data: data)) { stored, _ in stored }
+        }
         return RunSettings(model: model, values: values)
     }
 
