@@ -6,7 +6,7 @@ import Latent
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement.")
+        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement (sprites: MIG and the FactorVAE score).")
 
     @OptionGroup var modelArgument: ModelArgument
 
@@ -67,6 +67,9 @@ struct EvalCommand: ParsableCommand {
             if settings.data == "sprites", let factors = test.labels {
                 let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
                 metrics["mig"] = MutualInformationGap.measure(codes: codes, factors: factors).score
+                metrics["factorvae_score"] = withoutGrad {
+                    FactorVAEScore.measure(encode: { vae.encoder($0).loc }, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
+                }
             }
         case let .cvae(cvae, _):
             cvae.evaluationImportanceSamples = 0
