@@ -43,13 +43,17 @@ struct EvalCommand: ParsableCommand {
             }
             return sums.mapValues { $0 / Double(test.count) }
         }
-        switch model {
-        case let .vae(vae, _):
-            vae.evaluationImportanceSamples = 0
-            let elbo = average(vae)
+        /// The test −ELBO and its parts of a VAE-family model, under the names eval reports.
+        func addELBO(_ m: TrainableModel) {
+            let elbo = average(m)
             metrics["negative_elbo"] = elbo["loss"]
             metrics["reconstruction"] = elbo["reconstruction"]
             metrics["kl"] = elbo["kl"]
+        }
+        switch model {
+        case let .vae(vae, _):
+            vae.evaluationImportanceSamples = 0
+            addELBO(vae)
             if samples > 0 {
                 let x = test.inputs.slice(axis: 0, from: 0, to: min(images, test.count))
                 let nll = withoutGrad { -Double(vae.logMarginal(x, samples: samples, generator: generator).mean().item) }
@@ -73,10 +77,7 @@ struct EvalCommand: ParsableCommand {
             }
         case let .cvae(cvae, _):
             cvae.evaluationImportanceSamples = 0
-            let elbo = average(cvae)
-            metrics["negative_elbo"] = elbo["loss"]
-            metrics["reconstruction"] = elbo["reconstruction"]
-            metrics["kl"] = elbo["kl"]
+            addELBO(cvae)
             if samples > 0 {
                 let n = min(images, test.count)
                 let (x, y) = cvae.task.split(Batch(x: test.inputs.slice(axis: 0, from: 0, to: n), y: test.labels?.slice(axis: 0, from: 0, to: n)))
