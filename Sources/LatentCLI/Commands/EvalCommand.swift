@@ -70,7 +70,9 @@ struct EvalCommand: ParsableCommand {
             for warning in diagnostics.warnings { console.warn(warning) }
             if settings.data == "sprites", let factors = test.labels {
                 let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
-                metrics["mig"] = MutualInformationGap.measure(codes: codes, factors: factors).score
+                let mig = MutualInformationGap.measure(codes: codes, factors: factors)
+                metrics["mig"] = mig.score
+                for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
                 metrics["factorvae_score"] = withoutGrad {
                     FactorVAEScore.measure(encode: { vae.encoder($0).loc }, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
                 }

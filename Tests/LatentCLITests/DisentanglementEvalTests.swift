@@ -1,0 +1,21 @@
+import Foundation
+import XCTest
+import LatentTestSupport
+import Latent
+
+/// `latent eval` on a sprites run reports the disentanglement scores and MIG's per-factor gaps.
+final class DisentanglementEvalTests: XCTestCase {
+    func testSpritesEvalReportsMIGPerFactorAndFactorVAEScore() throws {
+        let latent = try LatentRunner(self)
+        try latent.succeed(["train", "beta-vae", "--data", "sprites", "--train-size", "256", "--test-size", "200", "--epochs", "1",
+                            "--batch-size", "32", "--hidden", "32,32", "--latent", "4", "--output", "run", "--quiet"])
+        let eval = try latent.succeed(["eval", "run", "--samples", "0", "--json"])
+        let metrics = try XCTUnwrap(LatentRunner.jsonLines(eval.stdout).first { $0["event"] as? String == "eval" }?["metrics"] as? [String: Double])
+        let gaps = try Sprites.factorNames.map { try XCTUnwrap(metrics["mig_\($0)"], "missing mig_\($0) in \(metrics.keys.sorted())") }
+        XCTAssertTrue(gaps.allSatisfy { $0 >= 0 && $0 <= 1 }, "gaps \(gaps)")
+        // MIG is the mean of the five per-factor gaps (every factor varies over 200 random sprites).
+        XCTAssertEqual(try XCTUnwrap(metrics["mig"]), gaps.reduce(0, +) / 5, accuracy: 1e-9)
+        let factorVAE = try XCTUnwrap(metrics["factorvae_score"])
+        XCTAssertTrue(factorVAE >= 0 && factorVAE <= 1, "FactorVAE score \(factorVAE)")
+    }
+}
