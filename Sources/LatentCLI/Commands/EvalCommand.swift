@@ -34,6 +34,8 @@ struct EvalCommand: ParsableCommand {
         let generator = RandomGenerator(seed: seed)
         var metrics: [String: Double] = [:]
         var perDimension: [Double] = []
+        /// I(z_j; factor) in nats per latent dimension j, by factor name (sprites only).
+        var factorInformation: [String: [Double]] = [:]
         func average(_ m: TrainableModel) -> [String: Double] {
             var sums: [String: Double] = [:]
             withoutGrad {
@@ -73,6 +75,7 @@ struct EvalCommand: ParsableCommand {
                 let mig = MutualInformationGap.measure(codes: codes, factors: factors)
                 metrics["mig"] = mig.score
                 for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
+                factorInformation = Dictionary(uniqueKeysWithValues: zip(Sprites.factorNames, mig.mutualInformation))
                 metrics["factorvae_score"] = withoutGrad {
                     FactorVAEScore.measure(encode: { vae.encoder($0).loc }, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
                 }
@@ -90,14 +93,24 @@ struct EvalCommand: ParsableCommand {
         case let .flow(flow):
             for (k, v) in average(flow) { metrics[k == "bitsPerDim" ? "bits_per_dim" : k] = v }
         }
-        console.json(["event": "eval", "checkpoint": checkpoint.path, "model": settings.model.rawValue, "data": settings.data,
-                      "test_examples": test.count, "metrics": metrics, "kl_per_dimension": perDimension])
+        var event: [String: Any] = ["event": "eval", "checkpoint": checkpoint.path, "model": settings.model.rawValue, "data": settings.data,
+                                    "test_examples": test.count, "metrics": metrics, "kl_per_dimension": perDimension]
+        if !factorInformation.isEmpty { event["factor_information"] = factorInformation }
+        console.json(event)
         console.result("\(settings.model.rawValue) on \(settings.data) test (\(test.count) examples), \(checkpoint.path):")
         let width = max(16, metrics.keys.map(\.count).max() ?? 0) + 2
         for key in metrics.keys.sorted() { console.result("  \(key.padding(toLength: width, withPad: " ", startingAt: 0))\(String(format: "%.4f", metrics[key]!))") }
         if !perDimension.isEmpty {
             console.result("  " + "kl_per_dimension".padding(toLength: width, withPad: " ", startingAt: 0)
                            + perDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        }
+        if !factorInformation.isEmpty {
+            console.result("  I(z_j; factor), nats, per latent dimension j (MIG's table):")
+            for name in Sprites.factorNames {
+                guard let row = factorInformation[name] else { continue }
+                console.result("    " + name.padding(toLength: width - 2, withPad: " ", startingAt: 0)
+                               + row.map { String(format: "%.2f", $0) }.joined(separator: " "))
+            }
         }
     }
 }
