@@ -37,7 +37,6 @@ public struct ModelArgument: ParsableArguments {
 
     /// The test split of the run's data.
     func testData(_ settings: RunSettings) throws -> Dataset {
-        try DatasetCatalog.load(settings.data, source: settings.dataSource.source, trainSize: 1,
-                                testSize: settings.int("test-size"), seed: UInt64(settings.int("seed"))).test
+        try settings.loadData(trainSize: 1).test
     }
 }

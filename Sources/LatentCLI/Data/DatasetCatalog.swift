@@ -72,6 +72,27 @@ public enum DatasetCatalog {
         }
     }
 
+    /// The seed of the one Bernoulli draw that binarizes every run's test split (`--binarize
+    /// dynamic|static`), fixed so that all runs are scored on the same binary test images.
+    public static let testBinarizationSeed: UInt64 = 0xB1A5_7E57
+
+    /// `splits` binarized as the `binarize` setting says: "none" leaves them; "dynamic" binarizes
+    /// the test split once (`testBinarizationSeed`) and leaves the training images for the loader to
+    /// redraw every epoch (`BatchTransform.dynamicBinarization`); "static" also binarizes the
+    /// training split once, with a draw seeded by `seed`. Pixels must lie in [0, 1].
+    public static func binarized(_ splits: DatasetSplits, mode: String, seed: UInt64) throws -> DatasetSplits {
+        guard mode != "none" else { return splits }
+        for (name, part) in [("train", splits.train), ("test", splits.test)] {
+            let values = part.inputs.scalars
+            if let bad = values.first(where: { !($0 >= 0 && $0 <= 1) }) {
+                throw CLIError.usage("--binarize \(mode) needs pixels in [0, 1]; the \(name) split of '\(part.name)' has the value \(bad)")
+            }
+        }
+        let test = splits.test.staticallyBinarized(seed: testBinarizationSeed)
+        let train = mode == "static" ? splits.train.staticallyBinarized(seed: seed ^ 0x5747_1C) : splits.train
+        return DatasetSplits(train: train, test: test)
+    }
+
     /// The files `name` needs, for `latent datasets` (empty for built-in data).
     public static func files(_ name: String) -> [String] {
         switch name {

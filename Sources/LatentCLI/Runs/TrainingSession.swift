@@ -28,8 +28,7 @@ public final class TrainingSession {
     public func run(resume: Bool = false) throws -> [String: Double] {
         Threads.count = settings.int("threads")
         let start = Date()
-        let data = try DatasetCatalog.load(settings.data, source: settings.dataSource.source, trainSize: settings.int("train-size"),
-                                           testSize: settings.int("test-size"), seed: UInt64(settings.int("seed")))
+        let data = try settings.loadData()
         let model = try RunModel.build(settings)
         try folder.create()
         if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
@@ -87,7 +86,8 @@ public final class TrainingSession {
                 try writer?.addImage("samples", image: image, step: report.epoch)
             }
         }
-        let train = DataLoader(data.train, batchSize: settings.int("batch-size"), seed: seed, prefetch: true)
+        let train = DataLoader(data.train, batchSize: settings.int("batch-size"), seed: seed,
+                               transform: settings.binarization == "dynamic" ? .dynamicBinarization : nil, prefetch: true)
         let test = DataLoader(data.test, batchSize: 500, shuffle: false)
         do { try trainer.fit(train: train, test: test) } catch let error as TrainingError {
             throw CLIError.failed("training stopped: \(error). Try a lower --learning-rate or --clip-norm 10; the last good checkpoint is \(folder.lastCheckpoint.path)")

@@ -76,6 +76,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         switch family {
         case .vae:
             let sprites = data == "sprites"
+            d["binarize"] = .string("none")
             // Sprites: the ReLU MLP 4096-512-512-10 with a KL warm-up, which trains in a minute
             // (docs/RESULTS.md); the convolutional 64×64 pair collapses its posterior there.
             d["eval-samples"] = .int(0)
@@ -104,6 +105,7 @@ public enum ModelKind: String, CaseIterable, Codable {
                 d["batch-size"] = .int(64)
             }
         case .cvae:
+            d["binarize"] = .string("none")
             d["eval-samples"] = .int(0)
             d["latent"] = .int(20)
             d["hidden"] = .ints([400])

@@ -140,6 +140,18 @@ public struct RunSettings: Equatable {
     public var dataSource: DataSourceChoice { DataSourceChoice(directory: string("data-dir")) }
 
     /// Cross-key rules that single keys cannot express; each message names the keys and values.
+    /// The `binarize` setting ("none" for flows, which do not have it).
+    public var binarization: String { values["binarize"].map { _ in string("binarize") } ?? "none" }
+
+    /// The run's data splits: `data`, `train-size` (or `trainSize`), `test-size`, `seed`, binarized
+    /// as `binarize` says (`DatasetCatalog.binarized`).
+    public func loadData(trainSize: Int? = nil) throws -> DatasetSplits {
+        let seed = UInt64(int("seed"))
+        let splits = try DatasetCatalog.load(data, source: dataSource.source, trainSize: trainSize ?? int("train-size"),
+                                             testSize: int("test-size"), seed: seed)
+        return try DatasetCatalog.binarized(splits, mode: binarization, seed: seed)
+    }
+
     func checkConsistency() throws {
         let kind = try DatasetCatalog.kind(data)
         switch model.family {

@@ -14,6 +14,7 @@ public enum SettingsSchema {
         SettingKey(name: "seed", kind: .int(0...Int.max), scope: .all, help: "seed of every random draw"),
         SettingKey(name: "threads", kind: .int(1...256), scope: .all, help: "worker threads of the matrix kernels"),
         SettingKey(name: "picture-every", kind: .int(0...100_000), scope: .all, help: "save pictures every N epochs (0 = only at the end)"),
+        SettingKey(name: "binarize", kind: .choice(["none", "dynamic", "static"]), scope: .vaeFamily, help: "pixels in [0, 1] as Bernoulli draws: dynamic = a fresh draw of the training images every epoch (the IWAE paper's protocol), static = one fixed draw; the test split is drawn once with a fixed seed, the same for every run"),
         SettingKey(name: "eval-samples", kind: .int(0...100_000), scope: .vaeFamily, help: "importance samples K for the per-epoch IWAE estimate of log p(x) (0 = off)"),
         // VAE family.
         SettingKey(name: "architecture", kind: .choice(["mlp", "deep-mlp", "conv"]), scope: .vae, help: "encoder/decoder family"),
