@@ -28,5 +28,7 @@ final class DisentanglementEvalTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(metrics["mig"]), gaps.reduce(0, +) / 5, accuracy: 1e-9)
         let factorVAE = try XCTUnwrap(metrics["factorvae_score"])
         XCTAssertTrue(factorVAE >= 0 && factorVAE <= 1, "FactorVAE score \(factorVAE)")
+        let betaVAE = try XCTUnwrap(metrics["betavae_score"])
+        XCTAssertTrue(betaVAE >= 0 && betaVAE <= 1, "β-VAE score \(betaVAE)")
     }
 }

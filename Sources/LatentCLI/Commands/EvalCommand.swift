@@ -6,7 +6,7 @@ import Latent
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement (sprites: MIG and the FactorVAE score).")
+        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score and the β-VAE score).")
 
     @OptionGroup var modelArgument: ModelArgument
 
@@ -79,6 +79,8 @@ struct EvalCommand: ParsableCommand {
                 metrics["factorvae_score"] = withoutGrad {
                     FactorVAEScore.measure(encode: { vae.encoder($0).loc }, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
                 }
+                metrics["betavae_score"] = BetaVAEScore.measure(encode: { vae.encoder($0).loc },
+                                                                generator: RandomGenerator(seed: seed ^ 0xBE7A)).score
             }
         case let .cvae(cvae, _):
             cvae.evaluationImportanceSamples = 0
