@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Latent
 @testable import LatentCLI
 
 /// Settings resolution: model defaults < config file < flags, each value checked.
@@ -73,5 +74,16 @@ final class RunSettingsTests: XCTestCase {
         XCTAssertThrowsError(try RunSettings.resolve(model: "vae", flags: ["warmup": "sometimes"])) {
             XCTAssertTrue("\($0)".contains("one of none, linear, cyclical"))
         }
+    }
+
+    /// `--posterior-scale log-variance` reaches the encoder (and the stored configuration).
+    func testPosteriorScaleSettingBuildsTheHead() throws {
+        for (value, head) in [("log-sigma", GaussianEncoder.ScaleHead.logScale), ("log-variance", .logVariance)] {
+            let settings = try RunSettings.resolve(model: "vae", flags: ["data": "sprites", "latent": "2", "hidden": "8,8", "posterior-scale": value])
+            guard case let .vae(vae, config) = try RunModel.build(settings) else { return XCTFail("expected a VAE") }
+            XCTAssertEqual(vae.encoder.scaleHead, head, value)
+            XCTAssertEqual(config.posteriorScaleHead, head, value)
+        }
+        XCTAssertThrowsError(try RunSettings.resolve(model: "vae", flags: ["posterior-scale": "log-std"]))
     }
 }

@@ -89,6 +89,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["prior-components"] = .int(10)
             d["posterior-flow"] = .int(0)
             d["posterior-flow-kind"] = .string("iaf")
+            d["posterior-scale"] = .string("log-sigma")
             d["beta"] = .double(self == .betaVAE ? 4 : 1)
             d["warmup"] = .string(sprites ? "linear" : "none")
             d["warmup-steps"] = .int(sprites ? 500 : 0)

@@ -75,6 +75,9 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var posteriorFlowLayers: Int
     /// Which layers refine q(z|x).
     public var posteriorFlowKind: PosteriorFlowKind
+    /// How the encoder's scale output is read; nil means `.logScale` (and is what configurations
+    /// saved before this field existed decode to).
+    public var posteriorScaleHead: GaussianEncoder.ScaleHead?
     /// β of the KL term (1 = the ELBO; > 1 = β-VAE).
     public var beta: Float
     /// KL warm-up schedule.
@@ -104,7 +107,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public init(architecture: Architecture = .mlp, imageShape: [Int] = [1, 28, 28], latent: Int = 20, hidden: [Int] = [400],
                 activation: ActivationKind = .tanh, likelihood: LikelihoodKind = .bernoulli, gaussianLogScale: Float = -2, levels: Int = 256,
                 prior: PriorKind = .standardNormal, priorComponents: Int = 10, posteriorFlowLayers: Int = 0,
-                posteriorFlowKind: PosteriorFlowKind = .iaf,
+                posteriorFlowKind: PosteriorFlowKind = .iaf, posteriorScaleHead: GaussianEncoder.ScaleHead? = nil,
                 beta: Float = 1, warmup: WarmupKind = .none, warmupSteps: Int = 0, warmupRamp: Double = 0.5,
                 freeBits: Float = 0, capacity: Float? = nil, capacitySteps: Int = 10_000, capacityGamma: Float = 1000,
                 targetRate: Double? = nil, controllerGain: Double = 0.05, trainingSamples: Int = 1, seed: UInt64 = 0) {
@@ -120,6 +123,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         self.priorComponents = priorComponents
         self.posteriorFlowLayers = posteriorFlowLayers
         self.posteriorFlowKind = posteriorFlowKind
+        self.posteriorScaleHead = posteriorScaleHead
         self.beta = beta
         self.warmup = warmup
         self.warmupSteps = warmupSteps
@@ -218,6 +222,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                 : VAEArchitectures.convolutional64(channels: imageShape[0], latent: latent,
                                                    likelihood: decoderLikelihood, generator: g)
         }
+        pair.encoder.scaleHead = posteriorScaleHead ?? .logScale
         let p: (any LatentPrior)? = prior == .mixture
             ? MixtureOfGaussiansPrior(latentDimension: latent, components: priorComponents, generator: g) : nil
         let inputs = imageShape.reduce(1, *), width = hidden.first ?? 256
