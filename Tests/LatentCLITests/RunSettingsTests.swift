@@ -86,4 +86,14 @@ final class RunSettingsTests: XCTestCase {
         }
         XCTAssertThrowsError(try RunSettings.resolve(model: "vae", flags: ["posterior-scale": "log-std"]))
     }
+
+    /// `--tc-beta B` makes a β-TCVAE (weight B − 1 on the TC estimate); it refuses a posterior flow.
+    func testTCBetaSettingBuildsTheTotalCorrelationPenalty() throws {
+        let settings = try RunSettings.resolve(model: "vae", flags: ["data": "sprites", "latent": "2", "hidden": "8,8", "tc-beta": "6"])
+        guard case let .vae(vae, _) = try RunModel.build(settings) else { return XCTFail("expected a VAE") }
+        XCTAssertEqual(vae.totalCorrelationWeight, 5)
+        let withFlow = try RunSettings.resolve(model: "vae", flags: ["data": "sprites", "latent": "2", "hidden": "8,8", "tc-beta": "6",
+                                                                      "posterior-flow": "2"])
+        XCTAssertThrowsError(try RunModel.build(withFlow)) { XCTAssertTrue("\($0)".contains("totalCorrelationBeta"), "\($0)") }
+    }
 }

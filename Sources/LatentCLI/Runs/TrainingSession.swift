@@ -30,6 +30,7 @@ public final class TrainingSession {
         let start = Date()
         let data = try settings.loadData()
         let model = try RunModel.build(settings)
+        if case let .vae(vae, _) = model { vae.totalCorrelationDatasetSize = data.train.count }
         try folder.create()
         if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
         console.say("training \(settings.model.rawValue) on \(settings.data) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(Threads.count) threads) → \(folder.url.path)")

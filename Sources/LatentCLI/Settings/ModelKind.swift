@@ -90,6 +90,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["posterior-flow"] = .int(0)
             d["posterior-flow-kind"] = .string("iaf")
             d["posterior-scale"] = .string("log-sigma")
+            d["tc-beta"] = .double(1)
             d["beta"] = .double(self == .betaVAE ? 4 : 1)
             d["warmup"] = .string(sprites ? "linear" : "none")
             d["warmup-steps"] = .int(sprites ? 500 : 0)

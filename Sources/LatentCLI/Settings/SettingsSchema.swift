@@ -27,6 +27,7 @@ public enum SettingsSchema {
         SettingKey(name: "posterior-flow", kind: .int(0...64), scope: .vae, help: "flow layers refining q(z|x), conditioned on x"),
         SettingKey(name: "posterior-flow-kind", kind: .choice(["iaf", "planar"]), scope: .vae, help: "inverse autoregressive or planar posterior layers"),
         SettingKey(name: "posterior-scale", kind: .choice(["log-sigma", "log-variance"]), scope: .vae, help: "the encoder's scale output read as log σ or as log σ² (PyTorch's usual logvar head)"),
+        SettingKey(name: "tc-beta", kind: .double(0...1e4), scope: .vae, help: "β-TCVAE: weight of the total correlation of q(z) inside the KL (1 = plain KL; minibatch-weighted estimate)"),
         SettingKey(name: "beta", kind: .double(0...1e4), scope: .vae, help: "weight β of the KL term (β-VAE)"),
         SettingKey(name: "warmup", kind: .choice(["none", "linear", "cyclical"]), scope: .vae, help: "KL warm-up schedule"),
         SettingKey(name: "warmup-steps", kind: .int(0...100_000_000), scope: .vae, help: "steps of the linear warm-up, or the cyclical period"),

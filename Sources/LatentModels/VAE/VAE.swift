@@ -24,6 +24,14 @@ public final class VAE: Module, TrainableModel {
     public var objective: VAEObjective
     /// When > 0, `evaluationMetrics` also reports `"nll_iwae"`: −log p(x) by importance sampling with this K.
     public var evaluationImportanceSamples: Int
+    /// β-TCVAE's extra weight on the total correlation (Chen et al., 2018): the ELBO objective adds
+    /// this times the minibatch estimate of TC (`TotalCorrelation`), so a TC weight of B in the
+    /// paper's terms is `B − 1` here. 0 = off. Needs the Gaussian posterior without a flow.
+    public var totalCorrelationWeight: Float = 0 {
+        didSet { require(totalCorrelationWeight == 0 || flow == nil, "VAE: the total-correlation penalty needs q(z|x) without a posterior flow") }
+    }
+    /// N, the training set size, for the TC estimate's constant (0: the batch size). Does not change gradients.
+    public var totalCorrelationDatasetSize: Int = 0
 
     /// A VAE from its parts; the encoder, decoder and prior must agree on the latent dimension.
     public init(encoder: GaussianEncoder, decoder: Decoder, prior: (any LatentPrior)? = nil, flow: PosteriorFlow? = nil,
@@ -101,7 +109,14 @@ public final class VAE: Module, TrainableModel {
             var parts = klParts
             parts["reconstruction"] = Double(reconstruction.item)
             parts["kl"] = Double(t.kl.mean().item)
-            return TrainingLoss(loss: reconstruction + klTerm, parts: parts)
+            var loss = reconstruction + klTerm
+            if totalCorrelationWeight != 0 {
+                let tc = TotalCorrelation.minibatchWeighted(z: t.z, posterior: t.posterior,
+                                                            datasetSize: max(totalCorrelationDatasetSize, batch.x.shape[0])).mean()
+                parts["tc"] = Double(tc.item)
+                loss = loss + tc * totalCorrelationWeight
+            }
+            return TrainingLoss(loss: loss, parts: parts)
         }
     }
 

@@ -78,6 +78,9 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     /// How the encoder's scale output is read; nil means `.logScale` (and is what configurations
     /// saved before this field existed decode to).
     public var posteriorScaleHead: GaussianEncoder.ScaleHead?
+    /// β-TCVAE's weight on the total correlation (Chen et al., 2018); nil or 1 = the plain KL.
+    /// Sets `VAE.totalCorrelationWeight` to this − 1.
+    public var totalCorrelationBeta: Float?
     /// β of the KL term (1 = the ELBO; > 1 = β-VAE).
     public var beta: Float
     /// KL warm-up schedule.
@@ -108,6 +111,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                 activation: ActivationKind = .tanh, likelihood: LikelihoodKind = .bernoulli, gaussianLogScale: Float = -2, levels: Int = 256,
                 prior: PriorKind = .standardNormal, priorComponents: Int = 10, posteriorFlowLayers: Int = 0,
                 posteriorFlowKind: PosteriorFlowKind = .iaf, posteriorScaleHead: GaussianEncoder.ScaleHead? = nil,
+                totalCorrelationBeta: Float? = nil,
                 beta: Float = 1, warmup: WarmupKind = .none, warmupSteps: Int = 0, warmupRamp: Double = 0.5,
                 freeBits: Float = 0, capacity: Float? = nil, capacitySteps: Int = 10_000, capacityGamma: Float = 1000,
                 targetRate: Double? = nil, controllerGain: Double = 0.05, trainingSamples: Int = 1, seed: UInt64 = 0) {
@@ -124,6 +128,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         self.posteriorFlowLayers = posteriorFlowLayers
         self.posteriorFlowKind = posteriorFlowKind
         self.posteriorScaleHead = posteriorScaleHead
+        self.totalCorrelationBeta = totalCorrelationBeta
         self.beta = beta
         self.warmup = warmup
         self.warmupSteps = warmupSteps
@@ -169,6 +174,12 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         if imageShape.count != 3 || !imageShape.allSatisfy({ $0 > 0 }) { p.append("imageShape \(imageShape): need [C, H, W], all positive") }
         if latent < 1 { p.append("latent \(latent): need ≥ 1") }
         if hidden.contains(where: { $0 < 1 }) { p.append("hidden \(hidden): widths must be ≥ 1") }
+        if let b = totalCorrelationBeta {
+            if !(b >= 0) { p.append("totalCorrelationBeta \(b): need ≥ 0") }
+            if b != 1 && posteriorFlowLayers > 0 {
+                p.append("totalCorrelationBeta \(b) with posteriorFlowLayers \(posteriorFlowLayers): the total-correlation estimate needs the Gaussian posterior without a flow")
+            }
+        }
         switch architecture {
         case .mlp where hidden.count != 1: p.append("hidden \(hidden): the mlp architecture takes exactly one width")
         case .deepMLP where hidden.isEmpty: p.append("hidden \(hidden): deepMLP needs at least one width")
@@ -237,8 +248,10 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                                             contextFeatures: width, generator: g)
             }
         }
-        return VAE(encoder: pair.encoder, decoder: pair.decoder, prior: p, flow: flow, regularizer: regularizer(),
-                   objective: trainingSamples > 1 ? .iwae(samples: trainingSamples) : .elbo)
+        let vae = VAE(encoder: pair.encoder, decoder: pair.decoder, prior: p, flow: flow, regularizer: regularizer(),
+                      objective: trainingSamples > 1 ? .iwae(samples: trainingSamples) : .elbo)
+        vae.totalCorrelationWeight = (totalCorrelationBeta ?? 1) - 1
+        return vae
     }
 
     /// The configuration as compact JSON with sorted keys.
