@@ -4,8 +4,8 @@ then mean ± standard error per label. Usage: bench/sprites_sweep_summary.py [FI
 import json, math, sys
 from collections import defaultdict
 
-keys = ["negative_elbo", "kl", "active_units", "mig", "mig_shape", "mig_scale", "mig_rotation", "mig_x", "mig_y", "factorvae_score"]
-short = ["-ELBO", "KL", "AU", "MIG", "shape", "scale", "rot", "x", "y", "FV"]
+keys = ["negative_elbo", "kl", "active_units", "mig", "mig_shape", "mig_scale", "mig_rotation", "mig_x", "mig_y", "factorvae_score", "betavae_score"]
+short = ["-ELBO", "KL", "AU", "MIG", "shape", "scale", "rot", "x", "y", "FV", "BV"]
 groups = defaultdict(list)
 for path in sys.argv[1:] or ["runs/sprites-sweep.jsonl"]:
     for line in open(path):
