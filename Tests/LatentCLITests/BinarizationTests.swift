@@ -55,7 +55,7 @@ final class BinarizationTests: XCTestCase {
                             "--epochs", "1", "--train-size", "512", "--test-size", "100", "--hidden", "32", "--latent", "4",
                             "--output", "run", "--quiet"])
         let eval = try latent.succeed(["eval", "run", "--samples", "20", "--images", "50", "--json"])
-        let metrics = try XCTUnwrap(LatentRunner.jsonLines(eval.stdout).first { $0["event"] as? String == "eval" }?["metrics"] as? [String: Double])
+        let metrics = try LatentRunner.evalMetrics(eval.stdout)
         let nll = try XCTUnwrap(metrics["nll_iwae20_first50"]), elbo = try XCTUnwrap(metrics["negative_elbo_first50"])
         XCTAssertTrue(nll.isFinite && nll > 0 && nll <= elbo + 1e-3, "\(metrics)")
     }

@@ -10,7 +10,7 @@ final class DisentanglementEvalTests: XCTestCase {
         try latent.succeed(["train", "beta-vae", "--data", "sprites", "--train-size", "256", "--test-size", "200", "--epochs", "1",
                             "--batch-size", "32", "--hidden", "32,32", "--latent", "4", "--output", "run", "--quiet"])
         let eval = try latent.succeed(["eval", "run", "--samples", "0", "--json"])
-        let event = try XCTUnwrap(LatentRunner.jsonLines(eval.stdout).first { $0["event"] as? String == "eval" })
+        let event = try LatentRunner.evalEvent(eval.stdout)
         let metrics = try XCTUnwrap(event["metrics"] as? [String: Double])
         // MIG's table: I(z_j; factor) ≥ 0 in nats for each of the 4 latents and 5 factors.
         let information = try XCTUnwrap(event["factor_information"] as? [String: [Double]])

@@ -25,7 +25,7 @@ final class TrainCycleTests: XCTestCase {
 
         // eval: the IWAE estimate is a tighter bound than the ELBO on the same images.
         let eval = try latent.succeed(["eval", "run", "--samples", "50", "--images", "100", "--json"])
-        let metrics = try XCTUnwrap(LatentRunner.jsonLines(eval.stdout).first { $0["event"] as? String == "eval" }?["metrics"] as? [String: Double])
+        let metrics = try LatentRunner.evalMetrics(eval.stdout)
         let nll = try XCTUnwrap(metrics["nll_iwae50_first100"]), elbo = try XCTUnwrap(metrics["negative_elbo_first100"])
         XCTAssertTrue(nll.isFinite && nll > 50 && nll < 600, "IWAE NLL \(nll)")
         XCTAssertLessThanOrEqual(nll, elbo + 1e-3)

@@ -72,4 +72,15 @@ struct LatentRunner {
             return object
         }
     }
+
+    /// The `"eval"` event of a `latent eval --json` run's standard output.
+    static func evalEvent(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        try XCTUnwrap(jsonLines(text, file: file, line: line).first { $0["event"] as? String == "eval" },
+                      "no eval event in: \(text)", file: file, line: line)
+    }
+
+    /// The metrics of a `latent eval --json` run.
+    static func evalMetrics(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Double] {
+        try XCTUnwrap(try evalEvent(text, file: file, line: line)["metrics"] as? [String: Double], file: file, line: line)
+    }
 }
