@@ -17,17 +17,40 @@ public struct LatentCommand: ParsableCommand {
     public init() {}
 
     /// Parses the arguments, runs the command, and exits with a conventional code: 0 on success,
-    /// 1 when the work failed, 64 on wrong usage; messages go to standard error.
+    /// 1 when the work failed, 64 on wrong usage, 128 + n after signal n stopped training. Every
+    /// error is one line on standard error starting with `error:`; with `--json` it is also one
+    /// JSON object on standard output (`{"event": "error", "message": …, "exit_code": …}`).
     public static func runMain(_ arguments: [String]? = nil) -> Never {
+        let words = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let json = words.contains("--json")
         do {
-            var command = try parseAsRoot(arguments)
+            let names = configuration.subcommands.map { $0._commandName } + ["help"]
+            if let first = words.first, !first.hasPrefix("-"), !names.contains(first) {
+                throw CLIError.unknown(what: "command", name: first, valid: names.filter { $0 != "help" })
+            }
+            var command = try parseAsRoot(words)
             try command.run()
             Foundation.exit(0)
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            Foundation.exit(error.exitCode)
+            fail(error.description, code: error.exitCode, json: json)
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }  // --help, --version
+            let lines = fullMessage(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            var message = lines.first.map { $0.hasPrefix("Error: ") ? String($0.dropFirst(7)) : $0 } ?? "\(error)"
+            if let help = lines.first(where: { $0.hasPrefix("See '") }) { message += " (\(help.prefix(1).lowercased() + help.dropFirst()))" }
+            fail(message, code: code.rawValue, json: json)
         }
+    }
+
+    /// Writes `message` as one line (and a JSON line with `json`) and exits with `code`.
+    static func fail(_ message: String, code: Int32, json: Bool) -> Never {
+        let line = message.split(separator: "\n").joined(separator: " ")
+        if json {
+            print(Console.jsonLine(["event": "error", "message": line, "exit_code": Int(code)]))
+            fflush(stdout)
+        }
+        FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+        Foundation.exit(code)
     }
 }

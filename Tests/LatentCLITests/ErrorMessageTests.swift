@@ -33,7 +33,7 @@ final class ErrorMessageTests: XCTestCase {
         try "{\"model\": \"vae\", \"hidden\": \"wide\"}".write(to: latent.path("bad.json"), atomically: true, encoding: .utf8)
         try assertFails(latent, ["train", "--config", "bad.json"], status: 64, mentioning: ["'hidden'", "wide", "a list of integers"])
         try "model: [vae".write(to: latent.path("broken.yaml"), atomically: true, encoding: .utf8)
-        try assertFails(latent, ["train", "--config", "broken.yaml"], status: 1, mentioning: ["broken.yaml", "not valid YAML"])
+        try assertFails(latent, ["train", "--config", "broken.yaml"], status: 64, mentioning: ["broken.yaml", "not valid YAML"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: latent.path("runs").path))
     }
 

@@ -68,6 +68,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.shared.install()
         let console = outputOptions.console()
         let model = words.first.flatMap { $0.hasPrefix("-") ? nil : $0 }
         let flags = try TrainCommand.parseFlags(Array(words.dropFirst(model == nil ? 0 : 1)))
@@ -87,15 +88,25 @@ struct TrainCommand: ParsableCommand {
                 stored.values[name] = try SettingsSchema.key(name)!.parse(value)
             }
             try AtomicFile.write(stored.json() + "\n", to: folder.config)
+            // Killed before its first checkpoint: nothing to continue from, so start over.
+            let fresh = !FileManager.default.fileExists(atPath: folder.lastCheckpoint.path)
+            if fresh {
+                console.say("\(resume) has no checkpoint yet (stopped before the first one): starting the run over")
+                folder.removeMetrics()
+            }
             try TrainingSession(settings: stored, folder: folder, console: console,
-                                tensorboard: tensorboard.map { URL(fileURLWithPath: $0) }).run(resume: true)
+                                tensorboard: tensorboard.map { URL(fileURLWithPath: $0) }).run(resume: !fresh)
             return
         }
         let file = try config.map { try RunSettings.readConfigFile(URL(fileURLWithPath: $0)) } ?? [:]
         let resolved = try RunSettings.resolve(model: model, file: file, flags: flags)
         let folder = RunFolder(URL(fileURLWithPath: output ?? TrainCommand.defaultFolder(resolved)))
-        if FileManager.default.fileExists(atPath: folder.config.path) {
+        if folder.hasCheckpoint {
             throw CLIError.usage("\(folder.url.path) already holds a run; continue it with --resume \(folder.url.path) or choose another --output")
+        }
+        if FileManager.default.fileExists(atPath: folder.config.path) {
+            console.say("\(folder.url.path) holds a run stopped before its first checkpoint: starting over there")
+            folder.removeMetrics()
         }
         try TrainingSession(settings: resolved, folder: folder, console: console,
                             tensorboard: tensorboard.map { URL(fileURLWithPath: $0) }).run()

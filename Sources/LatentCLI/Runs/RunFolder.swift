@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Latent
 
 /// The files of one training run, all under one folder:
@@ -35,6 +40,28 @@ public struct RunFolder {
         }
     }
 
+    /// Removes the temporary files an atomic write leaves when the process is killed mid-write
+    /// (hidden `.NAME.….tmp` files beside the run's files); the files they were meant to replace
+    /// are intact.
+    public func removeTemporaryFiles() {
+        let manager = FileManager.default
+        for folder in [url, checkpoints, pictures] {
+            for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                try? manager.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+    }
+
+    /// Removes the metrics files (before a run starts over in this folder).
+    public func removeMetrics() {
+        for file in [metricsJSONL, metricsCSV] { try? FileManager.default.removeItem(at: file) }
+    }
+
+    /// Whether training has saved a checkpoint here (a folder without one can be started over).
+    public var hasCheckpoint: Bool {
+        FileManager.default.fileExists(atPath: lastCheckpoint.path) || FileManager.default.fileExists(atPath: bestCheckpoint.path)
+    }
+
     /// The checkpoint a command given `path` should read: the path itself if it is a file,
     /// else the run folder's best (or last) checkpoint.
     public static func checkpoint(for path: String) throws -> URL {
@@ -60,10 +87,27 @@ public struct RunFolder {
 
 /// Writes files so that a crash never leaves a half-written one: temporary file, then rename.
 public enum AtomicFile {
-    /// Writes `data` to `url` atomically, creating the parent folder.
+    /// Writes `data` to `url` atomically, creating the parent folder: a hidden `.NAME.UUID.tmp`
+    /// beside it, flushed to disk, then renamed over `url` (`RunFolder.removeTemporaryFiles`
+    /// clears what a kill leaves behind).
     public static func write(_ data: Data, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        do { try data.write(to: url, options: .atomic) } catch {
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw CLIError.failed("cannot create a file in \(directory.path) (does it exist and is it writable?)")
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CLIError.failed("cannot move \(temporary.lastPathComponent) over \(url.path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if let error = error as? CLIError { throw error }
             throw CLIError.failed("cannot write \(url.path): \(error.localizedDescription)")
         }
     }

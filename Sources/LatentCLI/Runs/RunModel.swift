@@ -138,6 +138,8 @@ public enum RunModel {
             throw CLIError.badSetting(key: "scales", value: String(s.int("scales")),
                                       allowed: "a count L with the image side \(shape[1]) divisible by 2^L")
         }
+        let problems = config.problems()
+        guard problems.isEmpty else { throw ModelConfigurationError(model: s.model.rawValue, problems: problems) }
         return config
     }
 

@@ -14,6 +14,8 @@ public final class TrainingSession {
     public let tensorboard: URL?
     /// The per-epoch reports of this session.
     public private(set) var history: [EpochReport] = []
+    /// Asked after every training step: true stops with a resumable checkpoint (Ctrl-C, SIGTERM).
+    public var stopRequested: () -> Bool = { Interruption.shared.requested }
 
     public init(settings: RunSettings, folder: RunFolder, console: Console, tensorboard: URL? = nil) {
         (self.settings, self.folder, self.console, self.tensorboard) = (settings, folder, console, tensorboard)
@@ -31,12 +33,15 @@ public final class TrainingSession {
         let data = try settings.loadData()
         let model = try RunModel.build(settings)
         if case let .vae(vae, _) = model { vae.totalCorrelationDatasetSize = data.train.count }
+        if stopRequested() { throw interrupted("before training started; nothing was saved") }
         try folder.create()
+        folder.removeTemporaryFiles()
         if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
         console.say("training \(settings.model.rawValue) on \(settings.data) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(Threads.count) threads) → \(folder.url.path)")
         console.json(["event": "start", "model": settings.model.rawValue, "data": settings.data, "folder": folder.url.path,
                       "parameters": model.module.parameterCount, "threads": Threads.count])
         let writer = try tensorboard.map { try TensorBoardWriter(directory: $0) }
+        defer { try? writer?.close() }
         if let writer = writer, !resume { try writer.addText("config", text: settings.json(), step: 0) }
         let final: [String: Double]
         switch model {
@@ -44,7 +49,6 @@ public final class TrainingSession {
         case let .cvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flow(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         }
-        try writer?.close()
         try writeSummary(final, seconds: Date().timeIntervalSince(start), parameters: model.module.parameterCount)
         try RunReport.write(folder: folder, settings: settings, history: history, final: final)
         return final
@@ -63,12 +67,21 @@ public final class TrainingSession {
             do { try trainer.resume(from: folder.lastCheckpoint) } catch {
                 throw CLIError.failed("cannot resume from \(folder.lastCheckpoint.path): \(error)")
             }
+            // The checkpoint's own record of its epochs is the truth: a kill after the checkpoint
+            // but before the log append (or a log edited since) is mended here.
+            if !trainer.runRecords.isEmpty || trainer.epoch == 0 {
+                try AtomicFile.write(trainer.runRecords.map { $0 + "\n" }.joined(), to: folder.metricsJSONL)
+            }
             history = MetricsFiles.readHistory(folder.metricsJSONL)
-            console.say("resuming after epoch \(trainer.epoch) (step \(trainer.step)) of \(epochs)")
+            try MetricsFiles.writeCSV(history, to: folder.metricsCSV)
+            let position = trainer.epochPosition.batches > 0
+                ? "in epoch \(trainer.epoch + 1) after batch \(trainer.epochPosition.batches)" : "after epoch \(trainer.epoch)"
+            console.say("resuming \(position) (step \(trainer.step)) of \(epochs)")
             if trainer.epoch >= epochs { console.say("the run already has \(epochs) epochs; raise --epochs to train further") }
         }
         let progress = TrainingProgress(console: console, epochs: epochs)
         trainer.onStepEnd = progress.step
+        trainer.shouldStop = stopRequested
         let every = settings.int("picture-every")
         let sampleGenerator = { RandomGenerator(seed: seed ^ 0x5A3) }
         let testImages = data.test.inputs.slice(axis: 0, from: 0, to: min(16, data.test.count))
@@ -91,11 +104,28 @@ public final class TrainingSession {
                                transform: settings.binarization == "dynamic" ? .dynamicBinarization : nil, prefetch: true)
         let test = DataLoader(data.test, batchSize: 500, shuffle: false)
         do { try trainer.fit(train: train, test: test) } catch let error as TrainingError {
-            throw CLIError.failed("training stopped: \(error). Try a lower --learning-rate or --clip-norm 10; the last good checkpoint is \(folder.lastCheckpoint.path)")
+            if case let .interrupted(epoch, _, step) = error {
+                if console.mode == .human && console.interactive { console.endStatus() }
+                throw interrupted("at epoch \(epoch), step \(step)")
+            }
+            if case .nonFiniteLoss = error {
+                throw CLIError.failed("training diverged: \(error). Try a lower --learning-rate or --clip-norm 10; the last good checkpoint is \(folder.lastCheckpoint.path)")
+            }
+            throw CLIError.failed("training stopped: \(error)")
         }
+        if stopRequested() { throw interrupted("after the last epoch, before the final pictures") }
         // The best checkpoint's weights are the ones later commands read; pictures use the final weights.
         try finalPictures(model, data: data, testImages: testImages, generator: sampleGenerator())
         return history.last?.test ?? trainer.evaluate(test)
+    }
+
+    /// The error that ends an interrupted run: how to continue, and the signal's exit code.
+    private func interrupted(_ when: String) -> CLIError {
+        let signal = Interruption.shared.signalNumber ?? SIGINT
+        let resume = FileManager.default.fileExists(atPath: folder.lastCheckpoint.path)
+            ? " — continue with: latent train --resume \(folder.url.path)" : ""
+        console.json(["event": "interrupted", "folder": folder.url.path, "when": when, "signal": Int(signal)])
+        return CLIError.interrupted("interrupted \(when)\(resume)", signal: signal)
     }
 
     /// Samples, reconstructions, interpolations, traversal, density map and curves of the trained model.

@@ -55,7 +55,7 @@ public struct RunSettings: Equatable {
     public static func readConfigFile(_ url: URL) throws -> [String: Any] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw CLIError.failed("cannot read config file \(url.path): \(error.localizedDescription)")
+            throw CLIError.usage("cannot read config file \(url.path): \(error.localizedDescription)")
         }
         let parsed: Any?
         do {
@@ -65,33 +65,36 @@ public struct RunSettings: Equatable {
             default: throw CLIError.usage("config file \(url.path): expected a .json, .yaml or .yml file")
             }
         } catch let error as CLIError { throw error } catch {
-            throw CLIError.failed("config file \(url.path) is not valid \(url.pathExtension.uppercased()): \(error)")
+            throw CLIError.usage("config file \(url.path) is not valid \(url.pathExtension.uppercased()): \(String(describing: error).split(separator: "\n").joined(separator: " "))")
         }
         guard let mapping = parsed as? [String: Any] else {
-            throw CLIError.failed("config file \(url.path): expected a mapping of setting names to values, e.g. `epochs: 10`")
+            throw CLIError.usage("config file \(url.path): expected a mapping of setting names to values, e.g. `epochs: 10`")
         }
         return mapping
     }
 
-    /// Settings as written by `json()` (the run folder's `config.json`, a checkpoint's metadata).
+    /// Settings as written by `json()` (the run folder's `config.json`, a checkpoint's metadata),
+    /// validated exactly like a config file: every value's type and range, the keys the model reads,
+    /// the cross-key rules. `data` is required; other keys added after the run was saved take their
+    /// defaults. Throws `CLIError.failed` naming `source`, the key, the value and what is allowed.
     public static func decode(json: String, source: String) throws -> RunSettings {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let modelName = object["model"] as? String, let settings = object["settings"] as? [String: Any] else {
-            throw CLIError.failed("\(source): no readable run settings (expected {\"model\": …, \"settings\": {…}})")
+        let example = "expected {\"model\": …, \"settings\": {\"data\": …, …}}"
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw CLIError.failed("\(source): the run settings are not a JSON object (\(example))")
         }
-        let model = try ModelKind.named(modelName)
-        var values: [String: SettingValue] = [:]
-        for (name, raw) in settings {
-            guard let key = SettingsSchema.key(name) else { throw CLIError.failed("\(source): unknown setting '\(name)'") }
-            // Stored values were checked when the run started; empty lists are legal defaults.
-            if case .ints = key.kind, let list = raw as? [Any], list.isEmpty { values[name] = .ints([]); continue }
-            values[name] = try key.convert(raw)
+        guard let modelName = object["model"] as? String else {
+            throw CLIError.failed("\(source): run settings without a text 'model' (\(example))")
         }
-        // Keys added after the run was saved take their defaults.
-        if case let .string(data)? = values["data"], let kind = try? DatasetCatalog.kind(data) {
-            values.merge(model.defaults(for: kind, data: data)) { stored, _ in stored }
+        guard var settings = object["settings"] as? [String: Any] else {
+            throw CLIError.failed("\(source): run settings without a 'settings' object (\(example))")
         }
-        return RunSettings(model: model, values: values)
+        guard settings["data"] != nil else {
+            throw CLIError.failed("\(source): the run settings lack the required key 'data' (the dataset name: \(DatasetCatalog.names.joined(separator: ", ")))")
+        }
+        settings["model"] = nil
+        do { return try resolve(model: modelName, file: settings) } catch let error as CLIError {
+            throw CLIError.failed("\(source): \(error)")
+        }
     }
 
     /// `{"model": …, "settings": {…}}` with sorted keys, pretty-printed.

@@ -32,6 +32,12 @@ public struct SettingKey {
     public let scope: Scope
     /// One line of help.
     public let help: String
+    /// Whether an `.ints` key takes the empty list (`hidden` of a convolutional VAE: no fc layer).
+    public let allowsEmpty: Bool
+
+    public init(name: String, kind: Kind, scope: Scope, help: String, allowsEmpty: Bool = false) {
+        (self.name, self.kind, self.scope, self.help, self.allowsEmpty) = (name, kind, scope, help, allowsEmpty)
+    }
 
     /// What the key allows, for messages and help ("an integer in 1…100000").
     public var allowed: String {
@@ -40,7 +46,7 @@ public struct SettingKey {
         case let .double(r): return "a number in \(r.lowerBound)…\(r.upperBound)"
         case .bool: return "true or false"
         case let .choice(words): return "one of " + words.joined(separator: ", ")
-        case let .ints(r): return "a list of integers in \(r.lowerBound)…\(r.upperBound) (e.g. 64,64)"
+        case let .ints(r): return "a list of integers in \(r.lowerBound)…\(r.upperBound) (e.g. 64,64)" + (allowsEmpty ? ", or [] for none" : "")
         case .text: return "text"
         }
     }
@@ -64,8 +70,9 @@ public struct SettingKey {
         case .choice:
             return try check(.string(t), text)
         case .ints:
-            let items = t.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: ",")
-            let values = items.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let inner = t.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).trimmingCharacters(in: .whitespaces)
+            if inner.isEmpty { return try check(.ints([]), text) }
+            let values = inner.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !values.contains(where: { $0 == nil }) else { throw bad(text) }
             return try check(.ints(values.map { $0! }), text)
         case .text:
@@ -73,22 +80,55 @@ public struct SettingKey {
         }
     }
 
-    /// Converts a config-file value (JSON or YAML scalar or list) and checks it.
+    /// Converts a config-file value (JSON or YAML scalar or list) and checks it. Types are strict:
+    /// a boolean is not a number, a number is not text, an integer key takes only whole numbers that
+    /// fit in `Int` (so `18446744073709551616` or `1e30` is refused, never wrapped), and a list
+    /// holds integers only.
     public func convert(_ any: Any) throws -> SettingValue {
-        switch any {
-        case let list as [Any]:
-            return try parse(list.map { "\($0)" }.joined(separator: ","))
-        case let n as NSNumber:
-            if case .bool = kind { return .bool(n.boolValue) }
-            if case .int = kind, n.doubleValue.rounded() == n.doubleValue { return try check(.int(n.intValue), "\(n)") }
-            if case .ints = kind, n.doubleValue.rounded() == n.doubleValue { return try check(.ints([n.intValue]), "\(n)") }
-            return try parse("\(n)")
-        case let v as Bool: return try parse(String(v))
-        case let v as Int: return try parse(String(v))
-        case let v as Double: return try parse(String(v))
-        case let v as String: return try parse(v)
-        default: throw bad("\(any)")
+        if let text = any as? String { return try parse(text) }
+        if let list = any as? [Any] {
+            guard case .ints = kind else { throw bad(SettingKey.shown(any)) }
+            var values: [Int] = []
+            for item in list {
+                guard case let .int(v)? = SettingKey.scalar(item) else { throw bad(SettingKey.shown(any)) }
+                values.append(v)
+            }
+            return try check(.ints(values), SettingKey.shown(any))
         }
+        guard let value = SettingKey.scalar(any) else { throw bad(SettingKey.shown(any)) }
+        switch (kind, value) {
+        case (.bool, .bool), (.int, .int), (.double, .int), (.double, .double): return try check(value, SettingKey.shown(any))
+        case let (.ints, .int(v)): return try check(.ints([v]), SettingKey.shown(any))
+        default: throw bad(SettingKey.shown(any))
+        }
+    }
+
+    /// A JSON or YAML number or boolean as a typed value: booleans stay booleans (never 0/1),
+    /// whole numbers that fit in `Int` become `.int`, other finite numbers `.double`; nil for
+    /// anything else (NaN, ±∞, text, lists, null).
+    static func scalar(_ any: Any) -> SettingValue? {
+        guard !(any is String), let number = any as? NSNumber else { return nil }
+        switch String(cString: number.objCType) {
+        case "c", "B": return .bool(number.boolValue)
+        case "f", "d":
+            if let i = Int(number.stringValue) { return .int(i) }
+            let d = number.doubleValue
+            guard d.isFinite else { return nil }
+            return Int(exactly: d).map(SettingValue.int) ?? .double(d)
+        default:
+            return Int(number.stringValue).map(SettingValue.int)
+        }
+    }
+
+    /// A config value as it would be written, cut to 80 characters for messages.
+    static func shown(_ any: Any) -> String {
+        let text: String
+        if let data = try? JSONSerialization.data(withJSONObject: [any], options: [.fragmentsAllowed]) {
+            text = String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        } else {
+            text = "\(any)"
+        }
+        return text.count > 80 ? String(text.prefix(80)) + "…" : text
     }
 
     /// Checks a typed value against the allowed range or words.
@@ -102,13 +142,13 @@ public struct SettingKey {
             return .double(Double(v))
         case (.bool, .bool), (.text, .string): break
         case let (.choice(words), .string(v)): guard words.contains(v) else { throw bad(shown) }
-        case let (.ints(r), .ints(v)): guard !v.isEmpty, v.allSatisfy(r.contains) else { throw bad(shown) }
+        case let (.ints(r), .ints(v)): guard v.isEmpty ? allowsEmpty : v.allSatisfy(r.contains) else { throw bad(shown) }
         default: throw bad(shown)
         }
         return value
     }
 
     private func bad(_ text: String) -> CLIError {
-        .badSetting(key: name, value: text, allowed: allowed)
+        .badSetting(key: name, value: text.count > 80 ? String(text.prefix(80)) + "…" : text, allowed: allowed)
     }
 }

@@ -20,7 +20,7 @@ public enum SettingsSchema {
         SettingKey(name: "architecture", kind: .choice(["mlp", "deep-mlp", "conv"]), scope: .vae, help: "encoder/decoder family"),
         SettingKey(name: "activation", kind: .choice(["relu", "tanh"]), scope: .vae, help: "hidden units of the deep-mlp architecture"),
         SettingKey(name: "latent", kind: .int(1...4096), scope: .vaeFamily, help: "latent dimensions"),
-        SettingKey(name: "hidden", kind: .ints(1...65_536), scope: .all, help: "hidden widths (VAE: mlp one, deep-mlp any, conv optional fc; flows: conditioner widths, glow: channels)"),
+        SettingKey(name: "hidden", kind: .ints(1...65_536), scope: .all, help: "hidden widths (VAE: mlp one, deep-mlp any, conv optional fc; flows: conditioner widths, glow: channels)", allowsEmpty: true),
         SettingKey(name: "likelihood", kind: .choice(["bernoulli", "continuous-bernoulli", "gaussian", "gaussian-learned", "discretized-logistic"]), scope: .vaeFamily, help: "decoder distribution p(x|z)"),
         SettingKey(name: "prior", kind: .choice(["standard", "mixture"]), scope: .vae, help: "prior p(z)"),
         SettingKey(name: "prior-components", kind: .int(1...1000), scope: .vae, help: "components of the mixture prior"),

@@ -71,11 +71,18 @@ public final class DataLoader: Sequence {
 
     /// The batches of epoch `e` (0-based) without advancing `epoch`: the same batches a
     /// `for … in` pass over that epoch yields.
-    public func iterator(forEpoch e: Int) -> Iterator {
+    public func iterator(forEpoch e: Int) -> Iterator { iterator(forEpoch: e, startingAt: 0) }
+
+    /// The batches of epoch `e` from batch `first` on: exactly the tail of `iterator(forEpoch: e)`.
+    /// With a transform, the skipped batches are still built (and dropped) so that its generator
+    /// makes the same draws for the batches that follow. `first` must be in 0…`batchesPerEpoch`.
+    public func iterator(forEpoch e: Int, startingAt first: Int) -> Iterator {
+        require(first >= 0 && first <= batchesPerEpoch, "DataLoader: start batch \(first) is outside 0…\(batchesPerEpoch)")
         let order = shuffle ? RandomGenerator(seed: derivedSeed(epoch: e, stream: 1)).permutation(count) : Array(0..<count)
         let source = BatchSource(inputs: inputs, labels: labels, order: order, batchSize: batchSize,
                                  transform: transform, generator: RandomGenerator(seed: derivedSeed(epoch: e, stream: 2)))
-        return Iterator(source: source, batches: batchesPerEpoch, prefetch: prefetch)
+        if transform != nil { for index in 0..<first { _ = source.batch(index) } }
+        return Iterator(source: source, batches: batchesPerEpoch, first: first, prefetch: prefetch)
     }
 
     /// A seed for epoch `e`'s stream `stream`, well mixed by the generator's SplitMix64 seeding.
@@ -88,12 +95,14 @@ public final class DataLoader: Sequence {
         private let source: BatchSource
         private let batches: Int
         private let queue: DispatchQueue?
-        private var nextIndex = 0
+        private var nextIndex: Int
+        private var started = false
         private var pending: PendingBatch?
 
-        init(source: BatchSource, batches: Int, prefetch: Bool) {
+        init(source: BatchSource, batches: Int, first: Int, prefetch: Bool) {
             self.source = source
             self.batches = batches
+            nextIndex = first
             queue = prefetch ? DispatchQueue(label: "latent.dataloader.prefetch") : nil
         }
 
@@ -104,7 +113,10 @@ public final class DataLoader: Sequence {
                 defer { nextIndex += 1 }
                 return source.batch(nextIndex)
             }
-            if pending == nil && nextIndex == 0 { pending = schedule(0, on: queue) }
+            if !started {
+                started = true
+                pending = schedule(nextIndex, on: queue)
+            }
             guard let current = pending else { return nil }
             current.ready.wait()
             nextIndex += 1

@@ -205,39 +205,46 @@ public struct FlowConfiguration: Codable, Equatable, Sendable {
         try JSONDecoder().decode(FlowConfiguration.self, from: Data(json.utf8))
     }
 
-    /// Stops with a message naming the first invalid field.
-    func validate() {
-        require(features >= 1, "FlowConfiguration: features must be positive, got \(features)")
-        require(layers >= 1, "FlowConfiguration: layers must be positive, got \(layers)")
-        require(contextFeatures >= 0, "FlowConfiguration: contextFeatures must be ≥ 0, got \(contextFeatures)")
-        require(logScaleBound > 0, "FlowConfiguration: logScaleBound must be positive, got \(logScaleBound)")
+    /// Every invalid field, one line each (empty when the configuration builds), so that callers
+    /// reading settings from users can refuse them before `FlowModel` would stop.
+    public func problems() -> [String] {
+        var p: [String] = []
+        if features < 1 { p.append("features must be positive, got \(features)") }
+        if layers < 1 { p.append("layers must be positive, got \(layers)") }
+        if contextFeatures < 0 { p.append("contextFeatures must be ≥ 0, got \(contextFeatures)") }
+        if !(logScaleBound > 0) { p.append("logScaleBound must be positive, got \(logScaleBound)") }
         switch architecture {
         case .planar, .radial:
             break
         case .realNVP, .splineCoupling:
-            require(features >= 2, "FlowConfiguration: \(architecture) couplings need at least 2 features, got \(features)")
-            require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
-                    "FlowConfiguration: \(architecture) needs at least one positive hidden width, got \(hidden)")
+            if features < 2 { p.append("\(architecture) couplings need at least 2 features, got \(features)") }
+            if hidden.isEmpty || !hidden.allSatisfy({ $0 > 0 }) { p.append("\(architecture) needs at least one positive hidden width, got \(hidden)") }
         case .glow, .multiScaleRealNVP:
-            require(hidden.count == 1 && hidden[0] > 0,
-                    "FlowConfiguration: \(architecture) needs one positive hidden channel count, got \(hidden)")
-            guard let shape = imageShape, shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
-                fatalError("FlowConfiguration: \(architecture) needs imageShape [C, H, W], got \(String(describing: imageShape))")
+            if hidden.count != 1 || hidden[0] <= 0 { p.append("\(architecture) needs one positive hidden channel count, got \(hidden)") }
+            if let shape = imageShape, shape.count == 3, shape.allSatisfy({ $0 > 0 }) {
+                let step = 1 << min(max(scales, 0), 30)
+                if scales < 1 || shape[1] % step != 0 || shape[2] % step != 0 {
+                    p.append("\(architecture) with \(scales) scales needs H and W divisible by \(step), got \(shape)")
+                }
+                if shape.reduce(1, *) != features { p.append("imageShape \(shape) does not hold \(features) features") }
+            } else {
+                p.append("\(architecture) needs imageShape [C, H, W], got \(String(describing: imageShape))")
             }
-            let step = 1 << max(scales, 0)
-            require(scales >= 1 && shape[1] % step == 0 && shape[2] % step == 0,
-                    "FlowConfiguration: \(architecture) with \(scales) scales needs H and W divisible by \(step), got \(shape)")
-            require(shape.reduce(1, *) == features, "FlowConfiguration: imageShape \(shape) does not hold \(features) features")
         case .maf, .iaf, .autoregressiveSpline:
-            require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
-                    "FlowConfiguration: \(architecture) needs at least one positive hidden width, got \(hidden)")
+            if hidden.isEmpty || !hidden.allSatisfy({ $0 > 0 }) { p.append("\(architecture) needs at least one positive hidden width, got \(hidden)") }
         }
-        if learnedSplitPrior == true {
-            require(architecture == .glow || architecture == .multiScaleRealNVP,
-                    "FlowConfiguration: learnedSplitPrior needs an image architecture (glow, multiScaleRealNVP), got \(architecture)")
+        if learnedSplitPrior == true && architecture != .glow && architecture != .multiScaleRealNVP {
+            p.append("learnedSplitPrior needs an image architecture (glow, multiScaleRealNVP), got \(architecture)")
         }
-        if case .checkerboard(let h, let w) = couplingPattern, architecture == .realNVP {
-            require(h * w == features, "FlowConfiguration: checkerboard \(h)×\(w) does not cover \(features) features")
+        if case .checkerboard(let h, let w) = couplingPattern, architecture == .realNVP, h * w != features {
+            p.append("checkerboard \(h)×\(w) does not cover \(features) features")
         }
+        return p
+    }
+
+    /// Stops with a message naming every invalid field (programmer errors; see `problems()`).
+    func validate() {
+        let found = problems()
+        require(found.isEmpty, "FlowConfiguration: " + found.joined(separator: "; "))
     }
 }

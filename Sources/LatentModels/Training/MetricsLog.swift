@@ -12,9 +12,12 @@ public struct MetricsLog {
     /// A log writing to `url`.
     public init(url: URL) { self.url = url }
 
-    /// Appends `record` as one line. Non-finite numbers are written as the strings "nan", "inf",
-    /// "-inf" (JSON has no literal for them).
-    public func append(_ record: [String: Any]) throws {
+    /// Appends `record` as one line (`line(_:)`).
+    public func append(_ record: [String: Any]) throws { try append(line: try MetricsLog.line(record)) }
+
+    /// `record` as one line of the log, without the newline: sorted keys, non-finite numbers as
+    /// the strings "nan", "inf", "-inf" (JSON has no literal for them).
+    public static func line(_ record: [String: Any]) throws -> String {
         var clean: [String: Any] = [:]
         for (key, value) in record {
             if let d = value as? Double, !d.isFinite {
@@ -23,8 +26,12 @@ public struct MetricsLog {
                 clean[key] = value
             }
         }
-        var line = try JSONSerialization.data(withJSONObject: clean, options: [.sortedKeys])
-        line.append(0x0A)
+        return String(decoding: try JSONSerialization.data(withJSONObject: clean, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// Appends one line made by `line(_:)`.
+    public func append(line text: String) throws {
+        let line = Data((text + "\n").utf8)
         let manager = FileManager.default
         if !manager.fileExists(atPath: url.path) {
             try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

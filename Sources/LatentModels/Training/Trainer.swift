@@ -11,6 +11,11 @@ import LatentData
 /// of step s is `schedule(s)`. So the whole state of a run is (parameters, optimizer state, epoch,
 /// step, best metric) — exactly what `last.safetensors` holds — and a run of n epochs equals,
 /// bit for bit, a run of m epochs, `resume(from:)`, and n − m more.
+///
+/// Interruption: when `shouldStop` answers true after a step, the loop saves `last.safetensors`
+/// *mid-epoch* — with the batches already done in the epoch and the epoch's partial loss sums —
+/// and throws `TrainingError.interrupted`; resuming from it skips those batches (replaying the
+/// loader's transform draws) and reproduces the uninterrupted run bit for bit.
 public final class Trainer<Model: TrainableModel> {
     /// The model being trained.
     public let model: Model
@@ -22,6 +27,9 @@ public final class Trainer<Model: TrainableModel> {
     public var onEpochEnd: ((EpochReport, Model) throws -> Void)?
     /// Called after every optimizer step — e.g. to drive a progress bar. Keep it cheap.
     public var onStepEnd: ((StepProgress) -> Void)?
+    /// Asked after every optimizer step and at every epoch end: true stops the run with a
+    /// resumable checkpoint (e.g. after Ctrl-C). Keep it cheap.
+    public var shouldStop: (() -> Bool)?
     /// Epochs completed so far; the next epoch is `epoch + 1` and reads loader epoch `epoch`.
     public internal(set) var epoch = 0
     /// Optimizer steps taken so far.
@@ -30,6 +38,13 @@ public final class Trainer<Model: TrainableModel> {
     public internal(set) var bestValue = Double.infinity
     /// The reports of the epochs run by this trainer object.
     public private(set) var history: [EpochReport] = []
+    /// The metrics-log line of every completed epoch of the whole run, earlier sessions included:
+    /// saved in every checkpoint (so a run folder's metrics can be rebuilt after a kill) and
+    /// restored by `resume(from:)`.
+    public internal(set) var runRecords: [String] = []
+    /// Where the current epoch stands: batches of loader epoch `epoch` already trained, with the
+    /// batch-size-weighted sums of their loss parts (non-zero only after resuming mid-epoch).
+    public internal(set) var epochPosition = EpochPosition()
 
     /// A loop training `model` with `optimizer`.
     public init(model: Model, optimizer: any Optimizer, configuration: TrainerConfiguration) {
@@ -63,15 +78,22 @@ public final class Trainer<Model: TrainableModel> {
             let watched = (test == nil ? trainMetrics : testMetrics)[configuration.bestMetric]
             let improved = watched.map { $0 < bestValue } ?? false
             if improved, let value = watched { bestValue = value }
+            let line = try MetricsLog.line(report.record)
+            runRecords.append(line)
+            // Checkpoint before the log: a kill between the two leaves a checkpoint whose
+            // `runRecords` still hold this epoch, from which the log is rebuilt.
             if let folder = configuration.checkpointDirectory {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 try saveCheckpoint(to: folder.appendingPathComponent("last.safetensors"))
                 if improved { try saveCheckpoint(to: folder.appendingPathComponent("best.safetensors")) }
             }
-            if let file = configuration.metricsFile { try MetricsLog(url: file).append(report.record) }
+            if let file = configuration.metricsFile { try MetricsLog(url: file).append(line: line) }
             history.append(report)
             reports.append(report)
             try onEpochEnd?(report, model)
+            if epoch < configuration.epochs, shouldStop?() == true {
+                throw TrainingError.interrupted(epoch: epoch, batch: 0, step: step)
+            }
         }
         if let file = configuration.metricsFile, let last = history.last {
             var record = last.record
@@ -82,13 +104,17 @@ public final class Trainer<Model: TrainableModel> {
         return reports
     }
 
-    /// One pass over loader epoch `epoch`: for each batch, loss → NaN check → backward → clip →
-    /// step. Returns the batch-size-weighted means of the loss and its parts.
+    /// One pass over loader epoch `epoch` (from batch `epochPosition.batches` on, after a
+    /// mid-epoch resume): for each batch, loss → NaN check → backward → clip → step. Returns the
+    /// batch-size-weighted means of the loss and its parts over the whole epoch.
     public func trainEpoch(_ loader: DataLoader) throws -> [String: Double] {
         model.train()
-        var sums: [String: Double] = [:]
-        var seen = 0, batch = 0
-        for (x, y) in IteratorSequence(loader.iterator(forEpoch: epoch)) {
+        var position = epochPosition
+        guard position.batches <= loader.batchesPerEpoch else {
+            throw TrainingError.unreadableFile(path: "the resumed checkpoint", problem: "it stopped after batch \(position.batches) of an epoch, but the loader has \(loader.batchesPerEpoch) batches per epoch (different data or batch size?)")
+        }
+        epochPosition = EpochPosition()
+        for (x, y) in IteratorSequence(loader.iterator(forEpoch: epoch, startingAt: position.batches)) {
             if let schedule = configuration.schedule { optimizer.learningRate = schedule.learningRate(atStep: step) }
             let generator = RandomGenerator(seed: Self.stepSeed(configuration.seed, step: step))
             let result = model.trainingLoss(Batch(x: x, y: y), step: step, generator: generator)
@@ -110,18 +136,26 @@ public final class Trainer<Model: TrainableModel> {
             optimizer.step()
             step += 1
             let n = x.shape[0]
-            seen += n
-            sums["loss", default: 0] += loss * Double(n)
-            for (k, v) in result.parts { sums[k, default: 0] += v * Double(n) }
-            batch += 1
+            position.examples += n
+            position.sums["loss", default: 0] += loss * Double(n)
+            for (k, v) in result.parts { position.sums[k, default: 0] += v * Double(n) }
+            position.batches += 1
             if let hook = onStepEnd {
                 var parts = result.parts
                 parts["loss"] = loss
-                hook(StepProgress(epoch: epoch + 1, batch: batch, batchesPerEpoch: loader.batchesPerEpoch,
+                hook(StepProgress(epoch: epoch + 1, batch: position.batches, batchesPerEpoch: loader.batchesPerEpoch,
                                   step: step, batchSize: n, parts: parts))
             }
+            if shouldStop?() == true {
+                epochPosition = position
+                if let folder = configuration.checkpointDirectory {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    try saveCheckpoint(to: folder.appendingPathComponent("last.safetensors"))
+                }
+                throw TrainingError.interrupted(epoch: epoch + 1, batch: position.batches, step: step)
+            }
         }
-        return sums.mapValues { $0 / Double(max(seen, 1)) }
+        return position.sums.mapValues { $0 / Double(max(position.examples, 1)) }
     }
 
     /// `evaluationMetrics` averaged over every batch of `loader` (its epoch 0, so always the same
@@ -143,5 +177,19 @@ public final class Trainer<Model: TrainableModel> {
             }
         }
         return sums.mapValues { $0 / Double(max(seen, 1)) }
+    }
+}
+
+/// How far the loop is into an epoch: what a mid-epoch checkpoint records.
+public struct EpochPosition: Equatable {
+    /// Batches of the epoch already trained.
+    public var batches = 0
+    /// Examples in those batches.
+    public var examples = 0
+    /// Batch-size-weighted sums of the loss parts over those batches (`"loss"` included).
+    public var sums: [String: Double] = [:]
+
+    public init(batches: Int = 0, examples: Int = 0, sums: [String: Double] = [:]) {
+        (self.batches, self.examples, self.sums) = (batches, examples, sums)
     }
 }

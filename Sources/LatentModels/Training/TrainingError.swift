@@ -7,6 +7,10 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
     case nonFiniteLoss(epoch: Int, step: Int, loss: Double, parts: [String: Double])
     /// A checkpoint or metrics file lacks a field or holds an unreadable value.
     case unreadableFile(path: String, problem: String)
+    /// `Trainer.shouldStop` asked the loop to stop; a resumable checkpoint was saved (when the
+    /// configuration has a checkpoint folder) after `batch` batches of epoch `epoch` (1-based;
+    /// batch 0: at the end of the previous epoch) and `step` optimizer steps.
+    case interrupted(epoch: Int, batch: Int, step: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +21,8 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
                 + "; lower the learning rate, clip gradients or clamp log-scales"
         case let .unreadableFile(path, problem):
             return "Trainer: cannot read \(path): \(problem)"
+        case let .interrupted(epoch, batch, step):
+            return "Trainer: interrupted at epoch \(epoch), batch \(batch), step \(step)"
         }
     }
 

@@ -87,8 +87,9 @@ enum OptimizerState {
     /// The step count stored under "step", recording a problem if it is missing or malformed.
     static func step(_ state: [String: Tensor], _ problems: inout [String]) -> Int {
         guard let s = state["step"] else { problems.append("missing entry step"); return 0 }
-        guard s.count == 1, s.scalars[0] >= 0, s.scalars[0] == s.scalars[0].rounded() else {
-            problems.append("step: expected one whole non-negative number, got shape \(s.shape)")
+        // Checked before the conversion to Int: ±∞ or 1e30 would trap there.
+        guard s.count == 1, s.scalars[0] >= 0, s.scalars[0] <= 1e15, s.scalars[0] == s.scalars[0].rounded() else {
+            problems.append("step: expected one whole number in 0…1e15, got \(s.count == 1 ? String(s.scalars[0]) : "shape \(s.shape)")")
             return 0
         }
         return Int(s.scalars[0])
