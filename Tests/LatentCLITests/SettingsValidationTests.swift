@@ -72,3 +72,32 @@ final class SettingsValidationTests: XCTestCase {
         XCTAssertTrue(CLIError.unknownSetting(key: String(repeating: "x", count: 5000), known: ["epochs"]).description.count < 200)
     }
 }
+
+/// Sizes inside every range but beyond the machine are refused before anything is allocated.
+final class MemoryEstimateTests: XCTestCase {
+    func testSizesBeyondTheMachineAreRefusedUpFront() throws {
+        let cases: [(String, [String: String], String)] = [
+            ("beta-vae", ["train-size": "10000000"], "--train-size"),
+            ("realnvp", ["hidden": "65536,65536", "layers": "1000"], "parameters"),
+            ("glow", ["hidden": "65536"], "parameters"),
+            ("vae", ["batch-size": "65536", "iwae-samples": "10000"], "--batch-size 65536"),
+        ]
+        for (model, flags, mentioned) in cases {
+            let settings = try RunSettings.resolve(model: model, flags: flags)
+            XCTAssertThrowsError(try settings.checkMemory(), "\(model) \(flags)") { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains(mentioned) && text.contains("needs") && text.contains("this machine has"), text)
+                XCTAssertEqual((error as? CLIError)?.exitCode, 64)
+            }
+        }
+    }
+
+    func testEveryModelsDefaultsFitEasily() throws {
+        for model in ModelKind.allCases {
+            let settings = try RunSettings.resolve(model: model.rawValue)
+            let total = settings.dataBytes + settings.parameterEstimate * 16 + settings.activationBytes
+            XCTAssertLessThan(total, 4 * 1024 * 1024 * 1024, "\(model.rawValue) defaults estimated at \(total) bytes")
+            XCTAssertNoThrow(try settings.checkMemory())
+        }
+    }
+}

@@ -35,6 +35,7 @@ public enum RunModel {
 
     /// A new model for `settings`, weights drawn from its seed. Throws `CLIError` for invalid combinations.
     public static func build(_ settings: RunSettings) throws -> RunModel {
+        try settings.checkMemory()
         let kind = try DatasetCatalog.kind(settings.data)
         let seed = UInt64(settings.int("seed"))
         do {

@@ -30,6 +30,7 @@ public final class TrainingSession {
     public func run(resume: Bool = false) throws -> [String: Double] {
         Threads.count = settings.int("threads")
         let start = Date()
+        try settings.checkMemory()
         let data = try settings.loadData()
         let model = try RunModel.build(settings)
         if case let .vae(vae, _) = model { vae.totalCorrelationDatasetSize = data.train.count }
