@@ -44,6 +44,8 @@ struct EvalCommand: ParsableCommand {
         let generator = RandomGenerator(seed: seed)
         var metrics: [String: Double] = [:]
         var perDimension: [Double] = []
+        /// Diagnostics' warnings, printed once the metrics are known to be finite.
+        var warnings: [String] = []
         /// I(z_j; factor) in nats per latent dimension j, by factor name (sprites only).
         var factorInformation: [String: [Double]] = [:]
         func average(_ m: TrainableModel) -> [String: Double] {
@@ -78,7 +80,7 @@ struct EvalCommand: ParsableCommand {
             perDimension = diagnostics.klPerDimension
             metrics["active_units"] = Double(diagnostics.activeUnits)
             metrics["mutual_information"] = diagnostics.mutualInformation
-            for warning in diagnostics.warnings { console.warn(warning) }
+            warnings = diagnostics.warnings
             if settings.data == "sprites", let factors = test.labels {
                 let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
                 let mig = MutualInformationGap.measure(codes: codes, factors: factors)
@@ -104,6 +106,7 @@ struct EvalCommand: ParsableCommand {
             for (k, v) in average(flow) { metrics[k == "bitsPerDim" ? "bits_per_dim" : k] = v }
         }
         try EvalCommand.requireFinite(metrics, perDimension: perDimension, information: factorInformation)
+        for warning in warnings { console.warn(warning) }
         var event: [String: Any] = ["event": "eval", "checkpoint": checkpoint.path, "model": settings.model.rawValue, "data": settings.data,
                                     "test_examples": test.count, "metrics": metrics, "kl_per_dimension": perDimension]
         if !factorInformation.isEmpty { event["factor_information"] = factorInformation }

@@ -178,7 +178,7 @@ public enum RunPictures {
             if let points = overlay { m.overlay(samples: points) }
             map = m
         } catch {
-            throw CLIError.failed("cannot draw the density: \(error). Try a lower --learning-rate or --clip-norm 10 when training")
+            throw CLIError.failed("cannot draw the density: \(error) (a diverged run: train with a lower --learning-rate or --clip-norm 10; mass elsewhere: another --range)")
         }
         return map.render()
     }

@@ -41,7 +41,7 @@ public enum FlowPictures {
             start = end
         }
         guard density.contains(where: { $0.isFinite && $0 > 0 }) else {
-            throw VizError("FlowPictures.densityMap: the density is 0, NaN or infinite at all \(cells) grid points of [\(range.lowerBound), \(range.upperBound)]²: the model has diverged, or its mass lies outside the plot")
+            throw VizError("FlowPictures.densityMap: the density is 0, NaN or infinite at all \(cells) grid points of [\(range.lowerBound), \(range.upperBound)]²: the model has diverged, or its mass lies away from the grid's points")
         }
         var map = DensityMap(values: Tensor(shape: [resolution, resolution], scalars: density), xRange: range, yRange: range, title: title)
         map.valueTitle = "p(x)"
