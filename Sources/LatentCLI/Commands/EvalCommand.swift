@@ -68,6 +68,8 @@ struct EvalCommand: ParsableCommand {
         case let .vae(vae, _):
             vae.evaluationImportanceSamples = 0
             addELBO(vae)
+            // Broken weights stop here, before importance sampling and before the scores bin NaN codes.
+            try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
             if samples > 0 {
                 let x = test.inputs.slice(axis: 0, from: 0, to: n)
                 let nll = withoutGrad { -Double(vae.logMarginal(x, samples: samples, generator: generator).mean().item) }
@@ -83,6 +85,9 @@ struct EvalCommand: ParsableCommand {
             warnings = diagnostics.warnings
             if settings.data == "sprites", let factors = test.labels {
                 let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
+                if let bad = codes.scalars.first(where: { !$0.isFinite }) {
+                    throw CLIError.failed("eval: the encoder's codes of the test images are not finite (\(bad)); the checkpoint's weights are broken or the model diverged")
+                }
                 let mig = MutualInformationGap.measure(codes: codes, factors: factors)
                 metrics["mig"] = mig.score
                 for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
