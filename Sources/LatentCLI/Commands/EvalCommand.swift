@@ -10,10 +10,10 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var modelArgument: ModelArgument
 
-    @Option(name: .long, help: "Importance samples K of the IWAE estimate of log p(x) (VAE family; 0 = skip).")
+    @Option(name: .long, help: "Importance samples K of the IWAE estimate of log p(x) (VAE family; 0 = skip; at most 100000, K × N at most 10⁸).")
     var samples: Int = 100
 
-    @Option(name: .long, help: "Test images for the IWAE estimate (the first N).")
+    @Option(name: .long, help: "Test images N for the IWAE estimate (the first N, at most the test split).")
     var images: Int = 1000
 
     @Option(name: .long, help: "Seed of the evaluation's random draws.")
@@ -21,19 +21,31 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
-    func validate() throws {
-        guard samples >= 0 else { throw ValidationError("--samples must be ≥ 0, got \(samples)") }
-        guard images >= 1 else { throw ValidationError("--images must be ≥ 1, got \(images)") }
-    }
+    /// The most importance samples K × N one evaluation may draw (about as many decoder passes:
+    /// minutes for the MLP VAEs, more would run for hours).
+    static let maxImportanceSamples = 100_000_000
 
     func run() throws {
+        try checkFlag("samples", samples, in: 0...100_000)
+        try checkFlag("images", images, in: 1...1_000_000)
         let console = outputOptions.console()
         let (model, settings, checkpoint) = try modelArgument.load()
         let test = try modelArgument.testData(settings)
+        let n = min(images, test.count)
+        if samples > 0, model.isVAEFamily {
+            guard samples * n <= EvalCommand.maxImportanceSamples else {
+                throw CLIError.usage("--samples \(samples) × --images \(n) = \(samples * n) importance samples; at most \(EvalCommand.maxImportanceSamples) (lower either)")
+            }
+            // logMarginal scores max(1, 8192 / K) images of K samples per pass.
+            try MemoryBudget.check(bytes: RunPictures.workingBytes(model, rows: max(1, 8192 / samples) * samples),
+                                   what: "the IWAE estimate with --samples \(samples)")
+        }
         let loader = DataLoader(test, batchSize: 500, shuffle: false)
         let generator = RandomGenerator(seed: seed)
         var metrics: [String: Double] = [:]
         var perDimension: [Double] = []
+        /// Diagnostics' warnings, printed once the metrics are known to be finite.
+        var warnings: [String] = []
         /// I(z_j; factor) in nats per latent dimension j, by factor name (sprites only).
         var factorInformation: [String: [Double]] = [:]
         func average(_ m: TrainableModel) -> [String: Double] {
@@ -56,11 +68,12 @@ struct EvalCommand: ParsableCommand {
         case let .vae(vae, _):
             vae.evaluationImportanceSamples = 0
             addELBO(vae)
+            // Broken weights stop here, before importance sampling and before the scores bin NaN codes.
+            try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
             if samples > 0 {
-                let x = test.inputs.slice(axis: 0, from: 0, to: min(images, test.count))
+                let x = test.inputs.slice(axis: 0, from: 0, to: n)
                 let nll = withoutGrad { -Double(vae.logMarginal(x, samples: samples, generator: generator).mean().item) }
                 let subsetELBO = withoutGrad { Double(vae.evaluationMetrics(Batch(x: x), generator: generator)["loss"]!) }
-                let n = x.shape[0]
                 metrics["nll_iwae\(samples)_first\(n)"] = nll
                 metrics["negative_elbo_first\(n)"] = subsetELBO
                 metrics["elbo_gap_first\(n)"] = subsetELBO - nll
@@ -69,9 +82,12 @@ struct EvalCommand: ParsableCommand {
             perDimension = diagnostics.klPerDimension
             metrics["active_units"] = Double(diagnostics.activeUnits)
             metrics["mutual_information"] = diagnostics.mutualInformation
-            for warning in diagnostics.warnings { console.warn(warning) }
+            warnings = diagnostics.warnings
             if settings.data == "sprites", let factors = test.labels {
                 let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
+                if let bad = codes.scalars.first(where: { !$0.isFinite }) {
+                    throw CLIError.failed("eval: the encoder's codes of the test images are not finite (\(bad)); the checkpoint's weights are broken or the model diverged")
+                }
                 let mig = MutualInformationGap.measure(codes: codes, factors: factors)
                 metrics["mig"] = mig.score
                 for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
@@ -86,7 +102,6 @@ struct EvalCommand: ParsableCommand {
             cvae.evaluationImportanceSamples = 0
             addELBO(cvae)
             if samples > 0 {
-                let n = min(images, test.count)
                 let (x, y) = cvae.task.split(Batch(x: test.inputs.slice(axis: 0, from: 0, to: n), y: test.labels?.slice(axis: 0, from: 0, to: n)))
                 metrics["nll_iwae\(samples)_first\(n)"] = withoutGrad {
                     -Double(cvae.conditionalLogLikelihood(condition: x, target: y, samples: samples, generator: generator).mean().item)
@@ -95,6 +110,8 @@ struct EvalCommand: ParsableCommand {
         case let .flow(flow):
             for (k, v) in average(flow) { metrics[k == "bitsPerDim" ? "bits_per_dim" : k] = v }
         }
+        try EvalCommand.requireFinite(metrics, perDimension: perDimension, information: factorInformation)
+        for warning in warnings { console.warn(warning) }
         var event: [String: Any] = ["event": "eval", "checkpoint": checkpoint.path, "model": settings.model.rawValue, "data": settings.data,
                                     "test_examples": test.count, "metrics": metrics, "kl_per_dimension": perDimension]
         if !factorInformation.isEmpty { event["factor_information"] = factorInformation }
@@ -114,5 +131,24 @@ struct EvalCommand: ParsableCommand {
                                + row.map { String(format: "%.2f", $0) }.joined(separator: " "))
             }
         }
+    }
+
+    /// Throws `CLIError.failed` naming every metric that is NaN or infinite: a broken checkpoint
+    /// (or a diverged model) must not pass for an evaluated one.
+    static func requireFinite(_ metrics: [String: Double], perDimension: [Double], information: [String: [Double]]) throws {
+        var bad = metrics.filter { !$0.value.isFinite }.map { "\($0.key) = \($0.value)" }.sorted()
+        if perDimension.contains(where: { !$0.isFinite }) { bad.append("kl_per_dimension") }
+        bad += information.filter { $0.value.contains { !$0.isFinite } }.map { "factor_information.\($0.key)" }.sorted()
+        guard bad.isEmpty else {
+            throw CLIError.failed("eval: non-finite metrics: \(bad.joined(separator: ", ")); the checkpoint's weights are broken or the model diverged")
+        }
+    }
+}
+
+extension RunModel {
+    /// True for the VAE and conditional VAE, whose eval draws importance samples.
+    var isVAEFamily: Bool {
+        if case .flow = self { return false }
+        return true
     }
 }

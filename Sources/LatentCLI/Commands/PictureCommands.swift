@@ -2,9 +2,22 @@ import ArgumentParser
 import Foundation
 import Latent
 
+/// Throws `CLIError.usage` naming `--flag`, its value and the allowed range unless `value` lies in
+/// `range` (NaN never does). Commands check every number before loading anything.
+func checkFlag<T: Comparable>(_ flag: String, _ value: T, in range: ClosedRange<T>) throws {
+    guard range.contains(value) else { throw CLIError.usage("--\(flag) must be in \(range.lowerBound)…\(range.upperBound), got \(value)") }
+}
+
+/// Throws `CLIError.usage` unless `path` ends in one of `extensions` (lowercase, with the dot).
+func checkOutput(_ path: String, _ extensions: [String] = [".png"]) throws {
+    guard extensions.contains(where: { path.lowercased().hasSuffix($0) }) else {
+        throw CLIError.usage("--output \(path): must end in \(extensions.joined(separator: " or "))")
+    }
+}
+
 /// Writes `image` to `path` (PNG) and says where.
 private func save(_ image: RGBImage, _ path: String, _ console: Console, what: String) throws {
-    guard path.lowercased().hasSuffix(".png") else { throw CLIError.usage("--output \(path): pictures are written as .png") }
+    try checkOutput(path)
     try AtomicFile.write(image, to: URL(fileURLWithPath: path))
     console.json(["event": "written", "what": what, "path": path])
     console.result("\(what) → \(path)")
@@ -15,19 +28,17 @@ struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sample", abstract: "Draw samples from a trained model (PNG grid or .npy array).")
 
     @OptionGroup var modelArgument: ModelArgument
-    @Option(name: .long, help: "Number of samples.") var count = 64
-    @Option(name: .long, help: "Temperature T: base draws are scaled by T (T < 1: fewer, cleaner modes).") var temperature: Float = 1
+    @Option(name: .long, help: "Number of samples (1…100000).") var count = 64
+    @Option(name: .long, help: "Temperature T in (0, 100]: base draws are scaled by T (T < 1: fewer, cleaner modes).") var temperature: Float = 1
     @Option(name: .long, help: "Class of the samples, for conditional models (default: cycle through the classes).") var `class`: Int?
     @Option(name: .long, help: "Output file: .png for a picture, .npy for the raw array.") var output = "samples.png"
     @Option(name: .long, help: "Seed of the draws.") var seed: UInt64 = 0
     @OptionGroup var outputOptions: OutputOptions
 
-    func validate() throws {
-        guard (1...100_000).contains(count) else { throw ValidationError("--count must be in 1…100000, got \(count)") }
-        guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature must be positive, got \(temperature)") }
-    }
-
     func run() throws {
+        try checkFlag("count", count, in: 1...100_000)
+        guard temperature > 0 && temperature <= 100 else { throw CLIError.usage("--temperature must be in (0, 100], got \(temperature)") }
+        try checkOutput(output, [".png", ".npy"])
         let console = outputOptions.console()
         let (model, settings, _) = try modelArgument.load()
         if let c = `class` {
@@ -60,14 +71,16 @@ struct SampleCommand: ParsableCommand {
 struct ReconstructCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reconstruct", abstract: "Show test images above their reconstructions (VAEs) or completions (quadrant CVAE).")
     @OptionGroup var modelArgument: ModelArgument
-    @Option(name: .long, help: "Number of test images.") var count = 16
+    @Option(name: .long, help: "Number of test images (1…1000; at most the test split).") var count = 16
     @Option(name: .long, help: "Output PNG.") var output = "reconstructions.png"
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
+        try checkFlag("count", count, in: 1...1000)
+        try checkOutput(output)
         let (model, settings, _) = try modelArgument.load()
         let test = try modelArgument.testData(settings)
-        let images = test.inputs.slice(axis: 0, from: 0, to: max(1, min(count, test.count)))
+        let images = test.inputs.slice(axis: 0, from: 0, to: min(count, test.count))
         try save(try RunPictures.reconstructions(model, images: images, generator: RandomGenerator(seed: 0)), output,
                  outputOptions.console(), what: "\(images.shape[0]) reconstructions")
     }
@@ -77,15 +90,18 @@ struct ReconstructCommand: ParsableCommand {
 struct InterpolateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "interpolate", abstract: "Decode straight lines in latent space between pairs of test images.")
     @OptionGroup var modelArgument: ModelArgument
-    @Option(name: .long, help: "Pairs of test images (rows).") var pairs = 4
-    @Option(name: .long, help: "Steps per line, endpoints included.") var steps = 10
+    @Option(name: .long, help: "Pairs of test images (rows, 1…100).") var pairs = 4
+    @Option(name: .long, help: "Steps per line, endpoints included (2…100).") var steps = 10
     @Option(name: .long, help: "Output PNG.") var output = "interpolations.png"
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
+        try checkFlag("pairs", pairs, in: 1...100)
+        try checkFlag("steps", steps, in: 2...100)
+        try checkOutput(output)
         let (model, settings, _) = try modelArgument.load()
         let test = try modelArgument.testData(settings)
-        guard pairs >= 1, 2 * pairs <= test.count else { throw CLIError.usage("--pairs must be in 1…\(test.count / 2), got \(pairs)") }
+        guard 2 * pairs <= test.count else { throw CLIError.usage("--pairs must be in 1…\(test.count / 2) (the test split has \(test.count) images), got \(pairs)") }
         let images = test.inputs.slice(axis: 0, from: 0, to: 2 * pairs)
         try save(try RunPictures.interpolations(model, images: images, steps: steps), output, outputOptions.console(),
                  what: "\(pairs) interpolations")
@@ -96,15 +112,18 @@ struct InterpolateCommand: ParsableCommand {
 struct TraverseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "traverse", abstract: "Latent traversal: sweep single latent dimensions of a test image's code.")
     @OptionGroup var modelArgument: ModelArgument
-    @Option(name: .long, parsing: .upToNextOption, help: "Latent dimensions to sweep (default: the 10 with the largest KL).") var dims: [Int] = []
-    @Option(name: .long, help: "Sweep z_d over [−range, range].") var range = 3.0
-    @Option(name: .long, help: "Values per dimension.") var steps = 7
+    @Option(name: .long, parsing: .upToNextOption, help: "Latent dimensions to sweep, at most 100 (default: the 10 with the largest KL).") var dims: [Int] = []
+    @Option(name: .long, help: "Sweep z_d over [−range, range], range in 0.001…1000.") var range = 3.0
+    @Option(name: .long, help: "Values per dimension (2…100).") var steps = 7
     @Option(name: .long, help: "Which test image gives the fixed code.") var image = 0
     @Option(name: .long, help: "Output PNG.") var output = "traversal.png"
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
-        guard steps >= 2, range > 0 else { throw CLIError.usage("--steps must be ≥ 2 and --range > 0") }
+        try checkFlag("steps", steps, in: 2...100)
+        try checkFlag("range", range, in: 1e-3...1e3)
+        guard dims.count <= 100 else { throw CLIError.usage("--dims takes at most 100 dimensions, got \(dims.count)") }
+        try checkOutput(output)
         let (model, settings, _) = try modelArgument.load()
         let test = try modelArgument.testData(settings)
         guard (0..<test.count).contains(image) else { throw CLIError.usage("--image must be in 0…\(test.count - 1), got \(image)") }
@@ -120,16 +139,17 @@ struct TraverseCommand: ParsableCommand {
 struct DensityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "density", abstract: "Heat map of a 2-D model's density p(x), with samples on top.")
     @OptionGroup var modelArgument: ModelArgument
-    @Option(name: .long, help: "Plot [−range, range]².") var range = 4.0
-    @Option(name: .long, help: "Grid cells per side.") var resolution = 150
-    @Option(name: .long, help: "Model samples drawn on top (0 = none).") var samples = 500
+    @Option(name: .long, help: "Plot [−range, range]², range in 0.001…1000.") var range = 4.0
+    @Option(name: .long, help: "Grid cells per side (2…2000).") var resolution = 150
+    @Option(name: .long, help: "Model samples drawn on top (0 = none, at most 100000).") var samples = 500
     @Option(name: .long, help: "Output PNG.") var output = "density.png"
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
-        guard range > 0, (2...2000).contains(resolution), samples >= 0 else {
-            throw CLIError.usage("need --range > 0, --resolution in 2…2000 and --samples ≥ 0")
-        }
+        try checkFlag("range", range, in: 1e-3...1e3)
+        try checkFlag("resolution", resolution, in: 2...2000)
+        try checkFlag("samples", samples, in: 0...100_000)
+        try checkOutput(output)
         let (model, _, _) = try modelArgument.load()
         guard case let .flow(flow) = model else { throw CLIError.usage("a density map needs a 2-D flow (realnvp, maf, nsf, planar, … on a 2-D dataset)") }
         let overlay = samples > 0 ? try RunPictures.samples(model, count: samples, generator: RandomGenerator(seed: 0)) : nil

@@ -11,19 +11,39 @@ import LatentViz
 ///     // writes pictures/density-epoch-001.png, density-epoch-002.png, …
 public enum FlowPictures {
     /// The density map of an unconditional 2-D model over range × range: p(x) at the centres of a
-    /// `resolution`² grid (evaluated without gradients), with `samples` model draws overlaid.
+    /// `resolution`² grid (evaluated without gradients, `chunk` points at a time), with `samples`
+    /// model draws overlaid. Throws `VizError` for a model that is not 2-D and unconditional, a
+    /// range that is not finite and increasing, a resolution outside 2…4096, and a density that is
+    /// 0, NaN or infinite everywhere (a diverged model: there is nothing to draw); throws
+    /// `FlowModelError.nonFiniteSamples` when the overlay draws are not finite.
     public static func densityMap(_ model: FlowModel, range: ClosedRange<Double>, resolution: Int = 96, samples: Int = 400,
-                                  title: String = "", generator: RandomGenerator) throws -> DensityMap {
-        require(model.features == 2 && model.configuration.contextFeatures == 0,
-                "FlowPictures.densityMap: needs an unconditional model of 2 features, got \(model.features) features, context \(model.configuration.contextFeatures)")
-        require(resolution >= 2, "FlowPictures.densityMap: resolution must be at least 2, got \(resolution)")
+                                  title: String = "", chunk: Int = 16_384, generator: RandomGenerator) throws -> DensityMap {
+        guard model.features == 2 && model.configuration.contextFeatures == 0 else {
+            throw VizError("FlowPictures.densityMap: needs an unconditional model of 2 features, got \(model.features) features, context \(model.configuration.contextFeatures)")
+        }
+        guard (2...4096).contains(resolution) else {
+            throw VizError("FlowPictures.densityMap: resolution must be in 2…4096, got \(resolution)")
+        }
         let span = range.upperBound - range.lowerBound
+        guard range.lowerBound.isFinite && range.upperBound.isFinite && span.isFinite && span > 0 else {
+            throw VizError("FlowPictures.densityMap: range must be finite with upper > lower, got \(range)")
+        }
         let centres = (0..<resolution).map { Float(range.lowerBound + (Double($0) + 0.5) / Double(resolution) * span) }
         // Row r holds y = centres[r], column c holds x = centres[c] (row 0 at the bottom).
-        let points = Tensor(shape: [resolution * resolution, 2],
-                            scalars: centres.flatMap { y in centres.flatMap { x in [x, y] } })
-        let density = withoutGrad { model.logProb(points).exp() }.reshaped([resolution, resolution])
-        var map = DensityMap(values: density, xRange: range, yRange: range, title: title)
+        let cells = resolution * resolution, rowsPerChunk = max(1, chunk)
+        var density = [Float]()
+        density.reserveCapacity(cells)
+        var start = 0
+        while start < cells {
+            let end = min(cells, start + rowsPerChunk)
+            let points = Tensor(shape: [end - start, 2], scalars: (start..<end).flatMap { [centres[$0 % resolution], centres[$0 / resolution]] })
+            density += withoutGrad { model.logProb(points).exp() }.scalars
+            start = end
+        }
+        guard density.contains(where: { $0.isFinite && $0 > 0 }) else {
+            throw VizError("FlowPictures.densityMap: the density is 0, NaN or infinite at all \(cells) grid points of [\(range.lowerBound), \(range.upperBound)]²: the model has diverged, or its mass lies away from the grid's points")
+        }
+        var map = DensityMap(values: Tensor(shape: [resolution, resolution], scalars: density), xRange: range, yRange: range, title: title)
         map.valueTitle = "p(x)"
         if samples > 0 { map.overlay(samples: try model.sample(samples, generator: generator)) }
         return map

@@ -37,9 +37,21 @@ public struct Axis {
     /// `what` names the data in the message when there is nothing to show.
     public static func fitting(_ values: [Double], scale: AxisScale = .linear, title: String = "",
                                margin: Double = 0.04, what: String = "data") -> Axis {
+        let axis = fittingIfPossible(values, scale: scale, title: title, margin: margin)
+        require(axis != nil, "Axis.fitting: \(what) has no finite\(scale == .log10 ? " positive" : "") values to show (\(values.count) given)")
+        return axis!
+    }
+
+    /// Values beyond ±`largestMagnitude` are drawn at that magnitude, so a fitted range's span stays finite.
+    public static let largestMagnitude = 1e300
+
+    /// `fitting`, or nil when no value can be shown (none finite, or none positive on a log axis):
+    /// the charts then draw empty axes with a note instead of stopping.
+    public static func fittingIfPossible(_ values: [Double], scale: AxisScale = .linear, title: String = "",
+                                         margin: Double = 0.04) -> Axis? {
         let usable = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }
-        require(!usable.isEmpty, "Axis.fitting: \(what) has no finite\(scale == .log10 ? " positive" : "") values to show (\(values.count) given)")
-        var low = usable.min()!, high = usable.max()!
+            .map { min(largestMagnitude, max(-largestMagnitude, $0)) }
+        guard var low = usable.min(), var high = usable.max() else { return nil }
         if scale == .log10 { (low, high) = (Foundation.log10(low), Foundation.log10(high)) }
         if high == low {
             let half = scale == .log10 ? 0.5 : (low == 0 ? 1 : abs(low) * 0.1)
@@ -50,6 +62,11 @@ public struct Axis {
         }
         if scale == .log10 { (low, high) = (pow(10, low), pow(10, high)) }
         return Axis(range: low...high, scale: scale, title: title)
+    }
+
+    /// The axis a chart with nothing to show draws: 0…1 (1…10 on a log scale).
+    static func placeholder(scale: AxisScale, title: String) -> Axis {
+        Axis(range: scale == .linear ? 0...1 : 1...10, scale: scale, title: title)
     }
 
     /// Where `value` falls along the axis: 0 at the range's start, 1 at its end (outside for values

@@ -80,6 +80,7 @@ public struct AxisTicks: Equatable {
     /// A positive value in its shortest plain form ("0.002", "50", "3000"), or "2e-5" / "3e6" outside
     /// 10⁻³ … 10⁵.
     static func formatPositive(_ v: Double) -> String {
+        guard v.isFinite && v > 0 else { return formatFixed(v, decimals: 0) }
         let exponent = Int((Foundation.log10(v) + 1e-9).rounded(.down))
         if exponent < -3 || exponent >= 5 { return formatScientific(v, step: pow(10, Double(exponent))) }
         for decimals in 0...6 where abs(v - (v * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals))) < 1e-9 * v {
@@ -88,9 +89,12 @@ public struct AxisTicks: Equatable {
         return formatFixed(v, decimals: 6)
     }
 
-    /// `v` with exactly `decimals` digits after the point, no "-0".
+    /// `v` with exactly `decimals` digits after the point, no "-0"; magnitudes of 10¹⁸ and more
+    /// (after the shift) in scientific notation, non-finite values as "nan", "inf", "-inf".
     static func formatFixed(_ v: Double, decimals: Int) -> String {
+        guard v.isFinite else { return v.isNaN ? "nan" : (v < 0 ? "-inf" : "inf") }
         let scaled = (abs(v) * pow(10, Double(decimals))).rounded()
+        guard scaled < 1e18 else { return formatScientific(v, step: abs(v) / 1e3) }
         var digits = String(Int64(scaled))
         if decimals > 0 {
             if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
@@ -101,6 +105,8 @@ public struct AxisTicks: Equatable {
 
     /// `v` as "m.ddde±k" with as many mantissa digits as `step` resolves ("2.5e-4", "1e6").
     static func formatScientific(_ v: Double, step: Double) -> String {
+        guard v.isFinite && v != 0 else { return v == 0 ? "0" : formatFixed(v, decimals: 0) }
+        let step = step.isFinite && step > 0 ? step : abs(v)
         let exponent = Int((Foundation.log10(abs(v)) + 1e-9).rounded(.down))
         let mantissa = v / pow(10, Double(exponent))
         let decimals = min(6, max(0, exponent - Int(Foundation.log10(step).rounded(.down))))

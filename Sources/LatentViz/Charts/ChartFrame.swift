@@ -83,6 +83,16 @@ struct ChartFrame {
         }
     }
 
+    /// `note` centred in the plot on a background box: what an empty chart says instead of data.
+    func drawNote(_ note: String, on image: inout RGBImage) {
+        let s = style.textScale, size = BitmapFont.size(of: note, scale: s)
+        let cx = plot.x + plot.width / 2, cy = plot.y + plot.height / 2
+        let box = PixelRect(x: cx - size.width / 2 - 6, y: cy - size.height / 2 - 5, width: size.width + 12, height: size.height + 10)
+        image.fill(box.intersection(plot), color: style.background)
+        image.stroke(box.intersection(plot), color: style.ink)
+        image.drawText(note, x: cx, y: cy, scale: s, color: style.ink, anchor: TextAnchor(.center, .middle))
+    }
+
     /// Label every k-th x tick so neighbouring labels keep a gap of at least two characters.
     var xLabelStride: Int {
         let values = x.ticks.values

@@ -13,7 +13,8 @@ import LatentTensor
 /// try PNG.write(map.render(), to: "density.png")
 /// ```
 public struct DensityMap {
-    /// The grid, row-major, row 0 at the bottom; non-finite values are drawn in the colormap's low color.
+    /// The grid, row-major, row 0 at the bottom. −∞ is drawn in the colormap's low color, +∞ in its
+    /// high color, NaN in `missingColor`; a grid without any finite value draws an empty plot with a note.
     public let values: [Double]
     /// Grid size.
     public let rows: Int, columns: Int
@@ -29,6 +30,8 @@ public struct DensityMap {
     public var valueRange: ClosedRange<Double>?
     /// Values → colors.
     public var colormap = Colormap.viridis
+    /// Color of NaN cells (outside every colormap here, so a broken model's holes show).
+    public var missingColor = RGB(190, 190, 190)
     /// Points drawn over the map (data coordinates); those outside the rectangle are clipped.
     public var samples: [(x: Double, y: Double)] = []
     /// Look of the sample dots: red reads on every part of viridis.
@@ -78,17 +81,27 @@ public struct DensityMap {
         samples += stride(from: 0, to: flat.count, by: 2).map { (Double(flat[$0]), Double(flat[$0 + 1])) }
     }
 
-    /// The color scale's range: `valueRange`, or the finite values' extent (widened if they are all equal).
+    /// True when no value is finite: the plot is left empty with a note.
+    public var isEmpty: Bool { !values.contains { $0.isFinite } }
+
+    /// The color scale's range: `valueRange`, or the finite values' extent (widened if they are all
+    /// equal; magnitudes beyond `Axis.largestMagnitude` clamped; 0…1 when there is none).
     var colorRange: ClosedRange<Double> {
         if let valueRange { return valueRange }
-        let finite = values.filter(\.isFinite)
-        require(!finite.isEmpty, "DensityMap '\(title)': all \(values.count) values are NaN or infinite")
-        let low = finite.min()!, high = finite.max()!
-        return high > low ? low...high : (low - 0.5)...(high + 0.5)
+        let finite = values.filter(\.isFinite).map { min(Axis.largestMagnitude, max(-Axis.largestMagnitude, $0)) }
+        guard let low = finite.min(), let high = finite.max() else { return 0...1 }
+        if high > low { return low...high }
+        let half = low == 0 ? 0.5 : abs(low) * 0.1
+        return (low - half)...(high + half)
+    }
+
+    /// `values` with ±∞ replaced by the ends of `range` (NaN stays NaN), ready to interpolate.
+    func drawable(in range: ClosedRange<Double>) -> [Double] {
+        values.map { $0.isNaN ? $0 : min(range.upperBound, max(range.lowerBound, $0)) }
     }
 
     /// The value at continuous grid coordinates (column, row), bilinear between cell centres, clamped at the edges.
-    func interpolated(column u: Double, row v: Double) -> Double {
+    func interpolated(_ values: [Double], column u: Double, row v: Double) -> Double {
         let cu = min(max(u, 0), Double(columns - 1)), cv = min(max(v, 0), Double(rows - 1))
         let c0 = Int(cu), r0 = Int(cv)
         let c1 = min(c0 + 1, columns - 1), r1 = min(r0 + 1, rows - 1)
@@ -120,14 +133,15 @@ public struct DensityMap {
         let table = colormap.lookupTable()
         let plot = frame.plot
         let span = range.upperBound - range.lowerBound
+        let grid = drawable(in: range)
         for py in plot.y..<plot.maxY {
             // Data y at the pixel centre, then the continuous row coordinate (cell centres at integers).
             let fy = (Double(plot.maxY - py) - 0.5) / Double(plot.height)
             let v = fy * Double(rows) - 0.5
             for px in plot.x..<plot.maxX {
                 let fx = (Double(px - plot.x) + 0.5) / Double(plot.width)
-                let t = (interpolated(column: fx * Double(columns) - 0.5, row: v) - range.lowerBound) / span
-                image[px, py] = table[t.isFinite ? Int(min(1, max(0, t)) * 255 + 0.5) : 0]
+                let t = (interpolated(grid, column: fx * Double(columns) - 0.5, row: v) - range.lowerBound) / span
+                image[px, py] = t.isNaN ? missingColor : table[Int(min(1, max(0, t)) * 255 + 0.5)]
             }
         }
         for s in samples where s.x.isFinite && s.y.isFinite {
@@ -136,6 +150,7 @@ public struct DensityMap {
         }
         frame.drawAxes(on: &image)
         bar.draw(beside: plot, on: &image)
+        if isEmpty { frame.drawNote("no finite values to show", on: &image) }
         return image
     }
 }

@@ -27,7 +27,8 @@ public struct LineSeries {
 }
 
 /// A line chart for training curves: several named series, axes with nice ticks, axis titles, a
-/// legend, and an optional log₁₀ y axis for losses spanning decades.
+/// legend, and an optional log₁₀ y axis for losses spanning decades. Points with a non-finite
+/// coordinate break their line; a chart with no finite point draws empty axes and says so.
 ///
 /// ```swift
 /// var chart = LineChart(title: "ELBO", xTitle: "epoch", yTitle: "nats")
@@ -65,28 +66,29 @@ public struct LineChart {
     /// Appends a curve.
     public mutating func add(_ series: LineSeries) { self.series.append(series) }
 
-    /// The axes fitted to the data, the plot layout and the legend entries.
-    func layout() -> (frame: ChartFrame, entries: [LegendEntry], showLegend: Bool) {
+    /// The axes fitted to the data, the plot layout and the legend entries; `empty` when no point
+    /// has two finite coordinates (positive y on a log axis) and fixed ranges are not given.
+    func layout() -> (frame: ChartFrame, entries: [LegendEntry], showLegend: Bool, empty: Bool) {
         require(!series.isEmpty, "LineChart '\(title)': no series to draw; add at least one with add(_:)")
         for s in series {
             require(!s.x.isEmpty, "LineChart '\(title)': series '\(s.name)' has no points")
         }
+        let points = series.flatMap { s in zip(s.x, s.y).filter { $0.0.isFinite && $0.1.isFinite && (yScale == .linear || $0.1 > 0) } }
         let xAxis = xRange.map { Axis(range: $0, title: xTitle) }
-            ?? Axis.fitting(series.flatMap { s in zip(s.x, s.y).filter { $0.1.isFinite }.map(\.0) },
-                            title: xTitle, margin: 0.02, what: "the x values of '\(title)'")
+            ?? Axis.fittingIfPossible(points.map(\.0), title: xTitle, margin: 0.02)
         let yAxis = yRange.map { Axis(range: $0, scale: yScale, title: yTitle) }
-            ?? Axis.fitting(series.flatMap { s in zip(s.x, s.y).filter { $0.0.isFinite }.map(\.1) },
-                            scale: yScale, title: yTitle, what: "the y values of '\(title)'")
+            ?? Axis.fittingIfPossible(points.map(\.1), scale: yScale, title: yTitle)
         let entries = series.enumerated().map { i, s in LegendEntry(label: s.name, color: s.color ?? Palette.color(i), marker: .line) }
         let showLegend = legend != .hidden && (series.count > 1 || !series[0].name.isEmpty)
         let strip = showLegend && legend == .outside ? Legend.outsideWidth(of: entries, scale: style.textScale) : 0
-        let frame = ChartFrame(width: width, height: height, title: title, x: xAxis, y: yAxis, style: style, rightStrip: strip)
-        return (frame, entries, showLegend)
+        let frame = ChartFrame(width: width, height: height, title: title, x: xAxis ?? .placeholder(scale: .linear, title: xTitle),
+                               y: yAxis ?? .placeholder(scale: yScale, title: yTitle), style: style, rightStrip: strip)
+        return (frame, entries, showLegend, xAxis == nil || yAxis == nil)
     }
 
     /// The chart as an RGB image of `width`×`height` pixels.
     public func render() -> RGBImage {
-        let (frame, entries, showLegend) = layout()
+        let (frame, entries, showLegend, empty) = layout()
         var image = RGBImage(width: width, height: height, fill: style.background)
         frame.drawBackground(on: &image)
         var drawn = [(x: Double, y: Double)]()
@@ -101,6 +103,7 @@ public struct LineChart {
         if showLegend {
             Legend.draw(entries, at: legend, in: frame.plot, style: style, avoiding: drawn, on: &image)
         }
+        if empty { frame.drawNote("no finite values to show", on: &image) }
         return image
     }
 

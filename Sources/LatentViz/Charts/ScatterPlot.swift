@@ -30,7 +30,8 @@ public struct ScatterPlot {
     public var style = ChartStyle()
 
     /// Points from matching coordinate arrays; `labels`, when given, has one entry per point.
-    /// Points with a NaN or infinite coordinate are not drawn.
+    /// Points with a NaN or infinite coordinate are not drawn; with none finite the plot is empty
+    /// and says so.
     public init<T: BinaryFloatingPoint>(x: [T], y: [T], labels: [Int]? = nil, title: String = "",
                                         xTitle: String = "", yTitle: String = "") {
         require(x.count == y.count, "ScatterPlot: x has \(x.count) values but y has \(y.count)")
@@ -52,7 +53,8 @@ public struct ScatterPlot {
     }
 
     /// The axes fitted to the points, the plot layout, and the legend entries with each label's palette index.
-    func layout() -> (frame: ChartFrame, entries: [LegendEntry], showLegend: Bool, colorIndex: [Int: Int]) {
+    /// `empty` when no point has two finite coordinates (and fixed ranges are not given).
+    func layout() -> (frame: ChartFrame, entries: [LegendEntry], showLegend: Bool, colorIndex: [Int: Int], empty: Bool) {
         require(!x.isEmpty, "ScatterPlot '\(title)': no points to draw")
         let classes = Array(Set(labels ?? [])).sorted()
         let colorIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
@@ -60,17 +62,16 @@ public struct ScatterPlot {
         let showLegend = legend != .hidden && !entries.isEmpty
         let strip = showLegend && legend == .outside ? Legend.outsideWidth(of: entries, scale: style.textScale) : 0
         let finite = zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }
-        let xAxis = xRange.map { Axis(range: $0, title: xTitle) }
-            ?? Axis.fitting(finite.map(\.0), title: xTitle, what: "the points of '\(title)'")
-        let yAxis = yRange.map { Axis(range: $0, title: yTitle) }
-            ?? Axis.fitting(finite.map(\.1), title: yTitle, what: "the points of '\(title)'")
-        let frame = ChartFrame(width: width, height: height, title: title, x: xAxis, y: yAxis, style: style, rightStrip: strip)
-        return (frame, entries, showLegend, colorIndex)
+        let xAxis = xRange.map { Axis(range: $0, title: xTitle) } ?? Axis.fittingIfPossible(finite.map(\.0), title: xTitle)
+        let yAxis = yRange.map { Axis(range: $0, title: yTitle) } ?? Axis.fittingIfPossible(finite.map(\.1), title: yTitle)
+        let frame = ChartFrame(width: width, height: height, title: title, x: xAxis ?? .placeholder(scale: .linear, title: xTitle),
+                               y: yAxis ?? .placeholder(scale: .linear, title: yTitle), style: style, rightStrip: strip)
+        return (frame, entries, showLegend, colorIndex, xAxis == nil || yAxis == nil)
     }
 
     /// The chart as an RGB image of `width`×`height` pixels.
     public func render() -> RGBImage {
-        let (frame, entries, showLegend, colorIndex) = layout()
+        let (frame, entries, showLegend, colorIndex, empty) = layout()
         var image = RGBImage(width: width, height: height, fill: style.background)
         frame.drawBackground(on: &image)
         var drawn = [(x: Double, y: Double)]()
@@ -84,6 +85,7 @@ public struct ScatterPlot {
         if showLegend {
             Legend.draw(entries, at: legend, in: frame.plot, style: style, avoiding: drawn, on: &image)
         }
+        if empty { frame.drawNote("no finite points to show", on: &image) }
         return image
     }
 }

@@ -42,11 +42,15 @@ extension RGBImage {
     }
 
     /// An anti-aliased filled disc centred at (cx, cy) in pixel coordinates (pixel (i, j) covers
-    /// [i, i+1) × [j, j+1)), with opacity `alpha`; only pixels inside `clip` change.
+    /// [i, i+1) × [j, j+1)), with opacity `alpha`; only pixels inside `clip` change. Discs with a
+    /// non-finite centre or radius, or entirely outside, draw nothing.
     public mutating func fillCircle(cx: Double, cy: Double, radius: Double, color: RGB, alpha: Double = 1,
                                     clip: PixelRect? = nil) {
-        guard cx.isFinite, cy.isFinite, radius > 0 else { return }
+        guard cx.isFinite, cy.isFinite, radius.isFinite, radius > 0 else { return }
         let area = (clip ?? bounds).intersection(bounds)
+        // Far-away centres (a diverged model's samples) touch nothing, and must not reach Int().
+        guard cx + radius + 1 >= Double(area.x), cx - radius - 1 <= Double(area.maxX),
+              cy + radius + 1 >= Double(area.y), cy - radius - 1 <= Double(area.maxY) else { return }
         let x0 = max(area.x, Int((cx - radius - 1).rounded(.down))), x1 = min(area.maxX - 1, Int((cx + radius + 1).rounded(.up)))
         let y0 = max(area.y, Int((cy - radius - 1).rounded(.down))), y1 = min(area.maxY - 1, Int((cy + radius + 1).rounded(.up)))
         guard x0 <= x1, y0 <= y1 else { return }

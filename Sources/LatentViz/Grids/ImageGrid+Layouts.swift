@@ -1,4 +1,5 @@
 import LatentTensor
+import Foundation
 
 extension ImageGrid {
     /// A grid of samples, `columns` per row (shapes as in `ImageGrid`).
@@ -50,7 +51,9 @@ extension ImageGrid {
         var grid = ImageGrid(columns: values.count, scale: scale)
         grid.rowLabels = dimensions.map { "z\($0)" }
         let step = values.count > 1 ? abs(values[1] - values[0]) : max(abs(values[0]), 1)
-        grid.columnLabels = values.map { AxisTicks.formatFixed($0, decimals: step >= 1 ? 0 : (step >= 0.1 ? 1 : 2)) }
+        // As many decimals as the step needs (at most 6); labels of non-finite values read "nan" / "inf".
+        let decimals = step.isFinite && step > 0 && step < 1 ? min(6, Int((-Foundation.log10(step)).rounded(.up))) : 0
+        grid.columnLabels = values.map { AxisTicks.formatFixed($0, decimals: decimals) }
         return grid.render(images, imageShape: imageShape)
     }
 }

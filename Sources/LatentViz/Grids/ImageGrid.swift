@@ -5,7 +5,8 @@ import LatentTensor
 ///
 /// Input shapes: `[N, C, H, W]` with C = 1 (gray) or 3 (RGB planes), `[N, H, W]` (gray), or any
 /// `[N, …]` together with `imageShape` (`[C, H, W]` or `[H, W]`), e.g. `[N, 784]` with `[28, 28]`.
-/// Values are intensities in [0, 1]: clamped, NaN drawn as 0, byte = round(255·v).
+/// Values are intensities in [0, 1]: clamped (±∞ too), byte = round(255·v); a pixel with a NaN
+/// channel is drawn in `missingColor`, so a broken model's output shows as such.
 ///
 /// Tile (row r, column c) has its top-left corner at `tileOrigin(row: r, column: c, …)`: a `padding`
 /// border surrounds every tile, and labels (when given) take a margin left of and above the tiles.
@@ -24,6 +25,8 @@ public struct ImageGrid {
     public var labelScale = 1
     /// Extra background rows after every `groupRows` rows (0: none), e.g. between input/reconstruction pairs.
     public var groupRows = 0, groupGap = 0
+    /// Color of pixels with a NaN value (magenta: no gray or RGB image of intensities means it).
+    public var missingColor = RGB(255, 0, 255)
 
     /// A grid `columns` tiles wide.
     public init(columns: Int, padding: Int = 2, background: RGB = .white, scale: Int = 1) {
@@ -84,10 +87,14 @@ public struct ImageGrid {
             for y in 0..<h {
                 for x in 0..<w {
                     let p = base + y * w + x
-                    let gray = ImageGrid.byte(values[p])
-                    let color = channels == 1
-                        ? RGB(gray, gray, gray)
-                        : RGB(gray, ImageGrid.byte(values[p + plane]), ImageGrid.byte(values[p + 2 * plane]))
+                    let color: RGB
+                    if channels == 1 {
+                        let gray = values[p]
+                        color = gray.isNaN ? missingColor : RGB(ImageGrid.byte(gray), ImageGrid.byte(gray), ImageGrid.byte(gray))
+                    } else {
+                        let (r, g, b) = (values[p], values[p + plane], values[p + 2 * plane])
+                        color = r.isNaN || g.isNaN || b.isNaN ? missingColor : RGB(ImageGrid.byte(r), ImageGrid.byte(g), ImageGrid.byte(b))
+                    }
                     canvas.fill(PixelRect(x: origin.x + x * scale, y: origin.y + y * scale, width: scale, height: scale), color: color)
                 }
             }
@@ -96,7 +103,7 @@ public struct ImageGrid {
         return canvas
     }
 
-    /// An intensity in [0, 1] as a byte (clamped; NaN → 0).
+    /// An intensity in [0, 1] as a byte (clamped; NaN → 0, though `render` draws NaN in `missingColor`).
     static func byte(_ v: Float) -> UInt8 { v.isNaN ? 0 : UInt8((min(1, max(0, v)) * 255).rounded()) }
 
     func drawLabels(on canvas: inout RGBImage, rows: Int, tileWidth: Int, tileHeight: Int) {

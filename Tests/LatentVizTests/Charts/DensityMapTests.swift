@@ -51,9 +51,6 @@ final class DensityMapTests: XCTestCase {
         assertStops(mentioning: "values must have shape [rows, columns]") {
             _ = DensityMap(values: Tensor([1, 2, 3]), xRange: 0...1, yRange: 0...1)
         }
-        assertStops(mentioning: "are NaN or infinite") {
-            _ = DensityMap(xRange: 0...1, yRange: 0...1, resolution: 4) { _, _ in .nan }.render()
-        }
         assertStops(mentioning: "samples must have shape [N, 2]") {
             var map = DensityMap(xRange: 0...1, yRange: 0...1, resolution: 4) { x, _ in x }
             map.overlay(samples: Tensor([1, 2, 3]))
