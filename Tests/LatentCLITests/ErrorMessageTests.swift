@@ -37,6 +37,14 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: latent.path("runs").path))
     }
 
+    /// A flow at learning rate 1 diverges (NLL ~1e8 after one step while every number is still
+    /// finite): exit 1 naming the step and the loss parts, instead of pictures of garbage.
+    func testADivergingRunStopsWithExitCode1() throws {
+        let latent = try LatentRunner(self)
+        try assertFails(latent, ["train", "realnvp", "--data", "moons", "--learning-rate", "1", "--epochs", "2", "--train-size", "4000", "--quiet"],
+                        status: 1, mentioning: ["training diverged", "step", "nll="])
+    }
+
     func testMissingDataSaysWhereItLookedAndWhatToDo() throws {
         let latent = try LatentRunner(self)
         try assertFails(latent, ["train", "vae", "--data", "fashion-mnist", "--data-dir", latent.path("nowhere").path, "--output", "run"],

@@ -110,7 +110,9 @@ public final class TrainingSession {
                 throw interrupted("at epoch \(epoch), step \(step)")
             }
             if case .nonFiniteLoss = error {
-                throw CLIError.failed("training diverged: \(error). Try a lower --learning-rate or --clip-norm 10; the last good checkpoint is \(folder.lastCheckpoint.path)")
+                let last = FileManager.default.fileExists(atPath: folder.lastCheckpoint.path)
+                    ? "; the last good checkpoint is \(folder.lastCheckpoint.path)" : "; no epoch finished, so nothing was saved"
+                throw CLIError.failed("training diverged: \(error). Try a lower --learning-rate or --clip-norm 10\(last)")
             }
             throw CLIError.failed("training stopped: \(error)")
         }

@@ -72,6 +72,10 @@ public final class Trainer<Model: TrainableModel> {
             let start = Date()
             let trainMetrics = try trainEpoch(train)
             let testMetrics = test.map { evaluate($0) } ?? [:]
+            if let bad = testMetrics.first(where: { !isSane($0.value) }) {
+                throw TrainingError.nonFiniteLoss(epoch: epoch + 1, step: step, loss: bad.value,
+                                                  parts: testMetrics.mapKeys { "test." + $0 })
+            }
             epoch += 1
             let report = EpochReport(epoch: epoch, step: step, train: trainMetrics, test: testMetrics,
                                      seconds: Date().timeIntervalSince(start), learningRate: Double(optimizer.learningRate))
@@ -120,7 +124,7 @@ public final class Trainer<Model: TrainableModel> {
             let result = model.trainingLoss(Batch(x: x, y: y), step: step, generator: generator)
             require(result.loss.count == 1, "Trainer: trainingLoss must be a scalar, got shape \(result.loss.shape)")
             let loss = Double(result.loss.item)
-            guard loss.isFinite, result.parts.values.allSatisfy({ $0.isFinite }) else {
+            guard isSane(loss), result.parts.values.allSatisfy({ $0.isFinite }) else {
                 throw TrainingError.nonFiniteLoss(epoch: epoch + 1, step: step, loss: loss, parts: result.parts)
             }
             optimizer.zeroGrad()
@@ -158,6 +162,9 @@ public final class Trainer<Model: TrainableModel> {
         return position.sums.mapValues { $0 / Double(max(position.examples, 1)) }
     }
 
+    /// Whether a loss value is finite and within `configuration.divergenceLimit`.
+    func isSane(_ value: Double) -> Bool { value.isFinite && abs(value) <= configuration.divergenceLimit }
+
     /// `evaluationMetrics` averaged over every batch of `loader` (its epoch 0, so always the same
     /// batches), weighted by batch size, in evaluation mode without gradients. The model is put
     /// back in training mode afterwards. Randomness comes from a generator seeded by the seed alone.
@@ -191,5 +198,12 @@ public struct EpochPosition: Equatable {
 
     public init(batches: Int = 0, examples: Int = 0, sums: [String: Double] = [:]) {
         (self.batches, self.examples, self.sums) = (batches, examples, sums)
+    }
+}
+
+extension Dictionary {
+    /// The same values under transformed keys.
+    fileprivate func mapKeys(_ transform: (Key) -> Key) -> [Key: Value] {
+        Dictionary(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
     }
 }

@@ -18,6 +18,11 @@ public struct TrainerConfiguration {
     public var checkpointDirectory: URL?
     /// JSON Lines file receiving one record per epoch and a final one (nil: no log).
     public var metricsFile: URL?
+    /// A loss (or test metric) whose magnitude exceeds this many nats per example counts as
+    /// diverged, like a NaN: the run stops with `TrainingError.nonFiniteLoss` instead of saving
+    /// weights that only produce garbage (a flow at learning rate 1 reaches NLLs of 1e26 while
+    /// every number is still finite). Real losses stay far below: ~1e4 nats for a 64×64 image.
+    public var divergenceLimit: Double = 1e8
     /// Extra metadata written into every checkpoint beside the trainer's own keys — e.g. the
     /// model's configuration as JSON, so that a checkpoint alone can rebuild its model.
     public var checkpointMetadata: [String: String] = [:]

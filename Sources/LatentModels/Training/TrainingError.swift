@@ -2,8 +2,9 @@ import Foundation
 
 /// Why the training loop stopped.
 public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
-    /// The loss (or one of its parts) became NaN or ±∞ at `epoch` (1-based), global optimizer step
-    /// `step` (0-based), with the parts seen then.
+    /// The loss (or one of its parts, or a test metric) became NaN or ±∞ — or beyond
+    /// `TrainerConfiguration.divergenceLimit` — at `epoch` (1-based), global optimizer step `step`
+    /// (0-based), with the parts seen then.
     case nonFiniteLoss(epoch: Int, step: Int, loss: Double, parts: [String: Double])
     /// A checkpoint or metrics file lacks a field or holds an unreadable value.
     case unreadableFile(path: String, problem: String)
@@ -16,7 +17,8 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
         switch self {
         case let .nonFiniteLoss(epoch, step, loss, parts):
             let listed = parts.keys.sorted().map { "\($0)=\(parts[$0]!)" }.joined(separator: ", ")
-            return "Trainer: non-finite loss \(loss) at epoch \(epoch), step \(step)"
+            let what = loss.isFinite ? "diverging loss" : "non-finite loss"
+            return "Trainer: \(what) \(loss) at epoch \(epoch), step \(step)"
                 + (listed.isEmpty ? "" : " (parts: \(listed))")
                 + "; lower the learning rate, clip gradients or clamp log-scales"
         case let .unreadableFile(path, problem):
