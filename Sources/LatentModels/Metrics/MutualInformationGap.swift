@@ -27,12 +27,16 @@ public struct MutualInformationGap {
                 "MutualInformationGap: need codes [N, L] and factors [N, K] with the same N > 0, got \(codes.shape) and \(factors.shape)")
         require(bins > 1, "MutualInformationGap: bins must be > 1, got \(bins)")
         let n = codes.shape[0], l = codes.shape[1], k = factors.shape[1]
-        let z = codes.scalars, v = factors.scalars.map { Int($0) }
-        require(v.allSatisfy { $0 >= 0 }, "MutualInformationGap: factor indices must be non-negative integers")
+        let z = codes.scalars
+        require(z.allSatisfy(\.isFinite), "MutualInformationGap: codes must be finite (NaN or ±∞ found)")
+        require(factors.scalars.allSatisfy { $0 >= 0 && $0 < 1e9 && $0 == $0.rounded() },
+                "MutualInformationGap: factor indices must be non-negative integers")
+        let v = factors.scalars.map { Int($0) }
         let binned: [[Int]] = (0..<l).map { j in
-            let column = (0..<n).map { z[$0 * l + j] }
+            // In Double: the range of Float codes near ±3e38 would overflow in Float.
+            let column = (0..<n).map { Double(z[$0 * l + j]) }
             let lo = column.min()!, hi = column.max()!
-            let width = hi > lo ? (hi - lo) / Float(bins) : 1
+            let width = hi > lo ? (hi - lo) / Double(bins) : 1
             return column.map { Swift.min(bins - 1, Int(($0 - lo) / width)) }
         }
         var table: [[Double]] = []
