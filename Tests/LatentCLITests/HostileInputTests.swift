@@ -781,7 +781,7 @@ final class HostileInputTests: XCTestCase {
                                ("traverse", "vae"), ("density", "flow"), ("inspect", "flow"), ("datasets", nil), ("bench", nil)] as [(String, String?)] {
             for flag in ["--bogus", "--bogus=1", "-x", "--count=", "---", "--quiet=yes"] {
                 var arguments = [command]
-                if let run { arguments.append("run") }
+                if run != nil { arguments.append("run") }
                 if command == "train" { arguments += ["realnvp", "--data", "moons", "--epochs", "1", "--train-size", "64", "--test-size", "64", "--output", "run"] }
                 add("arguments.flags", "latent \(command) \(flag)", arguments + [flag], refuse: true, run: run)
             }
