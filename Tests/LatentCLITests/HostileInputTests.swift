@@ -569,14 +569,21 @@ final class HostileInputTests: XCTestCase {
 
     // MARK: - Corrupt config files
 
-    /// A small valid config for `model` (the size flags stay on the command line, so that a
-    /// mutated file that is still valid trains one tiny epoch).
-    static func validConfig(json: Bool, flow: Bool) -> String {
-        let entries: [(String, String)] = flow
-            ? [("model", "realnvp"), ("data", "moons"), ("layers", "2"), ("hidden", "[8]"), ("learning-rate", "0.001")]
-            : [("model", "vae"), ("data", "sprites"), ("hidden", "[16]"), ("latent", "2"), ("beta", "1.0")]
-        if json { return "{" + entries.map { "\"\($0.0)\": \($0.1.first == "[" || Double($0.1) != nil ? $0.1 : "\"\($0.1)\"")" }.joined(separator: ", ") + "}\n" }
-        return entries.map { "\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"
+    /// The entries of a small valid config (values as YAML/JSON text). The size flags stay on the
+    /// command line, so that a mutated file that is still valid trains one tiny epoch.
+    static func validEntries(flow: Bool) -> [(String, String)] {
+        flow ? [("model", "\"realnvp\""), ("data", "\"moons\""), ("layers", "2"), ("hidden", "[8]"), ("learning-rate", "0.001")]
+            : [("model", "\"vae\""), ("data", "\"sprites\""), ("hidden", "[16]"), ("latent", "2"), ("beta", "1.0")]
+    }
+
+    /// Config text of `entries`, with `key: value` replacing the entry of that key (or appended).
+    static func configText(_ entries: [(String, String)], json: Bool, setting key: String? = nil, to value: String? = nil) -> String {
+        var entries = entries
+        if let key, let value {
+            if let i = entries.firstIndex(where: { $0.0 == key }) { entries[i].1 = value } else { entries.append((key, value)) }
+        }
+        if json { return "{" + entries.map { "\(HostileJSON.string($0.0).text): \($0.1)" }.joined(separator: ", ") + "}\n" }
+        return entries.map { "\(HostileJSON.string($0.0).text): \($0.1)" }.joined(separator: "\n") + "\n"
     }
 
     /// Values of the wrong type or out of range for a key of `kind` (YAML/JSON text).
@@ -602,7 +609,9 @@ final class HostileInputTests: XCTestCase {
         for index in 0..<HostileInputTests.count(generator, short: 30, weight: 2) {
             var rng = HostileRandom(seed: HostileInputTests.seed, generator: generator, index: index)
             let json = rng.int(0..<2) == 0, flow = rng.int(0..<3) != 0
-            let valid = HostileInputTests.validConfig(json: json, flow: flow)
+            let entries = HostileInputTests.validEntries(flow: flow)
+            let valid = HostileInputTests.configText(entries, json: json)
+            func with(_ key: String, _ value: String) -> Data { Data(HostileInputTests.configText(entries, json: json, setting: key, to: value).utf8) }
             var refuse = true
             var name = json ? "f.json" : "f.yaml"
             let (what, text): (String, Data) = {
@@ -616,28 +625,25 @@ final class HostileInputTests: XCTestCase {
                     let keys = flow ? flowKeys : vaeKeys
                     let key = rng.pick(keys.filter { $0.name != "data" && $0.name != "data-dir" } + keys)
                     let value = rng.pick(HostileInputTests.wrongValues(key.kind, json: json))
-                    let body = json ? String(valid.dropLast(2)) + ", \"\(key.name)\": \(value)}\n" : valid + "\(key.name): \(value)\n"
-                    return ("\(key.name): \(value)", Data(body.utf8))
+                    return ("\(key.name): \(value)", with(key.name, value))
                 case 4:
                     let key = rng.pick(["epochz", "", "model2", "__proto__", "données", "hidden ", "EPOCHS", "<<"])
-                    let body = json ? String(valid.dropLast(2)) + ", \"\(key)\": 1}\n" : valid + "\"\(key)\": 1\n"
-                    return ("unknown key '\(key)'", Data(body.utf8))
+                    return ("unknown key '\(key)'", with(key, "1"))
                 case 5:
                     name = "f.yaml"
                     let key = rng.pick(["hidden", "epochs", "lol"])
-                    return ("billion laughs (9 levels) in '\(key)'", Data((HostileInputTests.validConfig(json: false, flow: flow) + HostileConfigs.billionLaughs(depth: 9, key: key)).utf8))
+                    let base = HostileInputTests.configText(entries.filter { $0.0 != key }, json: false)
+                    return ("billion laughs (9 levels) in '\(key)'", Data((base + HostileConfigs.billionLaughs(depth: 9, key: key)).utf8))
                 case 6:
                     let depth = rng.pick([64, 1000, 10_000, 100_000])
                     return ("hidden nested \(depth) deep", Data(HostileConfigs.nestedLists(depth: depth, key: "hidden", json: json).utf8))
                 case 7:
                     let (key, value) = rng.pick([("epochs", "1e300"), ("seed", "1e300"), ("seed", "18446744073709551616"), ("batch-size", "99999999999999999999999"),
                                                  ("learning-rate", "1e-400"), ("train-size", "-9223372036854775809"), ("seed", "-1"), ("hidden", "[99999999999999999999]")])
-                    let body = json ? String(valid.dropLast(2)) + ", \"\(key)\": \(value)}\n" : valid + "\(key): \(value)\n"
-                    return ("\(key): \(value)", Data(body.utf8))
+                    return ("\(key): \(value)", with(key, value))
                 case 8:
                     let value = rng.pick(json ? ["NaN", "Infinity", "-Infinity"] : [".nan", ".inf", "-.inf", ".NaN", ".Inf"])
-                    let body = json ? String(valid.dropLast(2)) + ", \"learning-rate\": \(value)}\n" : valid + "learning-rate: \(value)\n"
-                    return ("learning-rate: \(value)", Data(body.utf8))
+                    return ("learning-rate: \(value)", with("learning-rate", value))
                 case 9: return ("empty file", Data(rng.pick(["", " ", "\n", "---\n", "# only a comment\n"]).utf8))
                 case 10:
                     let body = rng.pick(json ? ["[1, 2]", "[{\"model\": \"vae\"}]", "\"vae\"", "5", "null"] : ["- model: vae\n- epochs: 1\n", "vae\n", "5\n", "~\n", "[model, vae]\n"])
@@ -774,7 +780,7 @@ final class HostileInputTests: XCTestCase {
             }
         }
         // Misspelt subcommands and unknown flags.
-        for word in ["trian", "evall", "sampel", "inpsect", "Train", "", "-", "--", "train2", "dénsity", "help me", "--train", "-t"] {
+        for word in ["trian", "evall", "sampel", "inpsect", "Train", "", "-", "train2", "dénsity", "help me", "--train", "-t", "tr ain", "TRAIN", "évaluate"] {
             add("arguments.subcommand", "subcommand '\(word)'", [word], refuse: true)
         }
         for (command, run) in [("train", nil), ("eval", "flow"), ("sample", "flow"), ("reconstruct", "vae"), ("interpolate", "vae"),

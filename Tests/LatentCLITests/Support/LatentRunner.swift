@@ -46,11 +46,18 @@ struct LatentRunner {
         return Bundle.main.bundleURL
     }
 
+    /// The `latent` executable the runs start: `$LATENT_EXECUTABLE` when set (e.g. a release build,
+    /// for the long hostile-input run), else the one built beside the tests.
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["LATENT_EXECUTABLE"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return productsDirectory.appendingPathComponent("latent")
+    }
+
     /// Runs `latent arguments…` in `folder` and waits for it.
     @discardableResult
     func run(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
         let process = Process()
-        process.executableURL = LatentRunner.productsDirectory.appendingPathComponent("latent")
+        process.executableURL = LatentRunner.executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
@@ -72,7 +79,7 @@ struct LatentRunner {
     /// allocation fails in the child instead of starving the machine. Reports a death by signal.
     func run(_ arguments: [String], timeout: TimeInterval, memoryLimitMB: Int? = nil, in directory: URL? = nil) throws -> Outcome {
         let process = Process()
-        let executable = LatentRunner.productsDirectory.appendingPathComponent("latent")
+        let executable = LatentRunner.executable
         #if os(Linux)
         if let limit = memoryLimitMB {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
