@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `latent` executable (built beside the test bundle because the test target
 /// depends on it) in a scratch folder, with no terminal attached, as CI and scripts would.
@@ -9,10 +12,22 @@ struct LatentRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// The child died by a signal (`status` is then the signal number).
+        var signalled = false
+        /// The child outlived its timeout and was killed.
+        var timedOut = false
+        /// Wall-clock seconds from start to exit.
+        var seconds = 0.0
     }
 
     /// The scratch folder runs start in (removed after the test).
     let folder: URL
+
+    /// A runner in an existing folder that outlives any one test (shared fixtures); the caller removes it.
+    init(folder: URL) throws {
+        self.folder = folder
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
 
     init(_ test: XCTestCase) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cli-\(UUID().uuidString)")
@@ -31,11 +46,18 @@ struct LatentRunner {
         return Bundle.main.bundleURL
     }
 
+    /// The `latent` executable the runs start: `$LATENT_EXECUTABLE` when set (e.g. a release build,
+    /// for the long hostile-input run), else the one built beside the tests.
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["LATENT_EXECUTABLE"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return productsDirectory.appendingPathComponent("latent")
+    }
+
     /// Runs `latent arguments…` in `folder` and waits for it.
     @discardableResult
     func run(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
         let process = Process()
-        process.executableURL = LatentRunner.productsDirectory.appendingPathComponent("latent")
+        process.executableURL = LatentRunner.executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
@@ -50,6 +72,53 @@ struct LatentRunner {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                        stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs `latent arguments…` in `directory` (default `folder`), killing it (SIGKILL) after `timeout`
+    /// seconds; on Linux, `memoryLimitMB` caps its address space (`ulimit -v`) so a runaway
+    /// allocation fails in the child instead of starving the machine. Reports a death by signal.
+    func run(_ arguments: [String], timeout: TimeInterval, memoryLimitMB: Int? = nil, in directory: URL? = nil) throws -> Outcome {
+        let process = Process()
+        let executable = LatentRunner.executable
+        #if os(Linux)
+        if let limit = memoryLimitMB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(limit * 1024) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
+        #else
+        process.executableURL = executable
+        process.arguments = arguments
+        #endif
+        process.currentDirectoryURL = directory ?? folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["LATENT_NUM_THREADS"] = "1"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        let start = Date()
+        try process.run()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let stdout = Box(), stderr = Box(), readers = DispatchGroup()
+        DispatchQueue.global().async(group: readers) { stdout.data = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: readers) { stderr.data = err.fileHandleForReading.readDataToEndOfFile() }
+        var timedOut = false
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
+        readers.wait()
+        let seconds = Date().timeIntervalSince(start)
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout.data, as: UTF8.self),
+                       stderr: String(decoding: stderr.data, as: UTF8.self),
+                       signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut, seconds: seconds)
     }
 
     /// Runs and fails the test unless the exit status is 0.
