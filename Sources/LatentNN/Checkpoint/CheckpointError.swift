@@ -35,8 +35,16 @@ public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
     public let kind: Kind
     /// The file the error is about.
     public let path: String
-    /// One entry per problem found; loading reports all of them at once.
+    /// One entry per problem found; loading reports all of them at once. `description` lists the
+    /// first `CheckpointError.listedProblems` of them.
     public let problems: [String]
+
+    /// How many problems `description` lists before summing up the rest as "… and N more": a
+    /// hostile or badly broken file can have hundreds of thousands, and a message that long helps no one.
+    public static let listedProblems = 20
+
+    /// The longest tensor name or metadata key quoted whole in a message, in characters.
+    public static let quotedNameLength = 80
 
     /// An error about the file at `path`.
     public init(_ kind: Kind, path: String, problems: [String]) {
@@ -53,7 +61,18 @@ public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
     public var description: String {
         let head = "checkpoint \(path) \(kind.rawValue)"
         if problems.count == 1 { return head + ": " + problems[0] }
-        return head + ":\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
+        var lines = problems.prefix(CheckpointError.listedProblems).map { "  - " + $0 }
+        if problems.count > CheckpointError.listedProblems {
+            lines.append("  … and \(problems.count - CheckpointError.listedProblems) more problems")
+        }
+        return head + ":\n" + lines.joined(separator: "\n")
+    }
+
+    /// `name` for a message: whole when at most `quotedNameLength` characters, else its first
+    /// `quotedNameLength` characters and "…" (a name can be as long as the header).
+    static func shortened(_ name: String) -> String {
+        let head = name.prefix(quotedNameLength)
+        return head.endIndex == name.endIndex ? name : head + "…"
     }
 
     public var errorDescription: String? { description }
