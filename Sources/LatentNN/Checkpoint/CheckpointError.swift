@@ -25,8 +25,12 @@ public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
         case invalidLayout = "has an invalid tensor layout"
         /// A tensor is stored in a dtype Latent does not convert to Float32 (e.g. I64).
         case unsupportedDType = "holds a tensor of an unsupported dtype"
-        /// Tensor names or shapes do not match the model or the optimizer.
+        /// Tensor names or shapes do not match the model or the optimizer (also the kind of a
+        /// load that found problems of several kinds).
         case mismatch = "does not match the model"
+        /// A tensor to load holds NaN or ±∞ (a diverged run or a corrupt file); see
+        /// `Module.load(from:optimizer:strict:allowNonFinite:)`.
+        case nonFinite = "holds non-finite values"
         /// The tensors or metadata handed to a writer cannot be stored (e.g. a reserved name).
         case invalidInput = "cannot be written from these tensors"
     }
