@@ -12,6 +12,7 @@
 #include "lk_reduce.h"
 #include "lk_vmath.h"
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "isa.h"
@@ -273,4 +274,23 @@ void lk_reduce_argmax(const float *x, long *y, long outer, long n, long inner) {
             }
         }
     }
+}
+
+// Branch-free count on the exponent bits (vectorizes); the first index is searched only when the
+// count is not zero, which is the rare case.
+long lk_count_nonfinite(const float *x, long n, long *first) {
+    const uint32_t exponent = 0x7f800000u;
+    long count = 0;
+    for (long i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        count += (bits & exponent) == exponent;
+    }
+    *first = -1;
+    for (long i = 0; count > 0 && i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        if ((bits & exponent) == exponent) { *first = i; break; }
+    }
+    return count;
 }

@@ -152,4 +152,19 @@ final class ReduceTests: XCTestCase {
         XCTAssertEqual(Self.argmax([Float](repeating: -.infinity, count: 9), 1, 9, 1), [0])
         XCTAssertEqual(Self.argmax([1, 3, 3, 2, 3], 1, 5, 1), [1])
     }
+
+    func testCountNonFiniteFindsNaNAndInfinitiesAndTheFirstIndex() {
+        func count(_ x: [Float]) -> (Int, Int) {
+            var first = 0
+            let n = x.withUnsafeBufferPointer { lk_count_nonfinite($0.baseAddress, $0.count, &first) }
+            return (n, first)
+        }
+        var x = [Float](repeating: 1, count: 1000)
+        XCTAssertTrue(count(x) == (0, -1))
+        XCTAssertTrue(count([]) == (0, -1))
+        x[700] = .infinity; x[31] = -.nan; x[999] = -.infinity
+        x[5] = .greatestFiniteMagnitude; x[6] = .leastNonzeroMagnitude; x[7] = -0.0
+        XCTAssertTrue(count(x) == (3, 31), "\(count(x))")
+        XCTAssertTrue(count([Float(bitPattern: 0x7fc0_0001)]) == (1, 0), "a NaN payload")
+    }
 }

@@ -16,4 +16,8 @@ void lk_reduce_argmax(const float *x, long *y, long outer, long n, long inner);
 float lk_dot(const float *x, const float *y, long n);
 float lk_sum(const float *x, long n);
 
+/// How many of x[0..<n] are NaN or ±inf (exponent bits all ones); *first receives the index of the
+/// first such element, or -1 when there is none. Used to refuse corrupt checkpoints on load.
+long lk_count_nonfinite(const float *x, long n, long *first);
+
 #endif

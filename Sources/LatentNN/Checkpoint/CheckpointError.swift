@@ -25,8 +25,12 @@ public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
         case invalidLayout = "has an invalid tensor layout"
         /// A tensor is stored in a dtype Latent does not convert to Float32 (e.g. I64).
         case unsupportedDType = "holds a tensor of an unsupported dtype"
-        /// Tensor names or shapes do not match the model or the optimizer.
+        /// Tensor names or shapes do not match the model or the optimizer (also the kind of a
+        /// load that found problems of several kinds).
         case mismatch = "does not match the model"
+        /// A tensor to load holds NaN or ±∞ (a diverged run or a corrupt file); see
+        /// `Module.load(from:optimizer:strict:allowNonFinite:)`.
+        case nonFinite = "holds non-finite values"
         /// The tensors or metadata handed to a writer cannot be stored (e.g. a reserved name).
         case invalidInput = "cannot be written from these tensors"
     }
@@ -35,8 +39,16 @@ public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
     public let kind: Kind
     /// The file the error is about.
     public let path: String
-    /// One entry per problem found; loading reports all of them at once.
+    /// One entry per problem found; loading reports all of them at once. `description` lists the
+    /// first `CheckpointError.listedProblems` of them.
     public let problems: [String]
+
+    /// How many problems `description` lists before summing up the rest as "… and N more": a
+    /// hostile or badly broken file can have hundreds of thousands, and a message that long helps no one.
+    public static let listedProblems = 20
+
+    /// The longest tensor name or metadata key quoted whole in a message, in characters.
+    public static let quotedNameLength = 80
 
     /// An error about the file at `path`.
     public init(_ kind: Kind, path: String, problems: [String]) {
@@ -53,7 +65,18 @@ public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
     public var description: String {
         let head = "checkpoint \(path) \(kind.rawValue)"
         if problems.count == 1 { return head + ": " + problems[0] }
-        return head + ":\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
+        var lines = problems.prefix(CheckpointError.listedProblems).map { "  - " + $0 }
+        if problems.count > CheckpointError.listedProblems {
+            lines.append("  … and \(problems.count - CheckpointError.listedProblems) more problems")
+        }
+        return head + ":\n" + lines.joined(separator: "\n")
+    }
+
+    /// `name` for a message: whole when at most `quotedNameLength` characters, else its first
+    /// `quotedNameLength` characters and "…" (a name can be as long as the header).
+    static func shortened(_ name: String) -> String {
+        let head = name.prefix(quotedNameLength)
+        return head.endIndex == name.endIndex ? name : head + "…"
     }
 
     public var errorDescription: String? { description }

@@ -25,6 +25,12 @@ public enum SafeTensors {
     /// length means the file is not safetensors, and refusing it avoids a huge allocation.
     public static let maxHeaderLength = 100_000_000
 
+    /// The most tensors a reader accepts in one file. The largest models Latent builds have a few
+    /// hundred tensors and large public checkpoints a few thousand; the cap keeps a hostile header
+    /// of millions of tiny entries from costing seconds of parsing and an error message of megabytes.
+    /// The writer refuses to produce a file over it.
+    public static let maxEntries = 100_000
+
     /// The safetensors bytes of `tensors` (stored as F32) and `metadata`.
     ///
     /// Throws `.invalidInput` if a tensor is named `__metadata__`, which the format reserves.
@@ -50,6 +56,9 @@ public enum SafeTensors {
     static func encode(_ tensors: [String: Tensor], metadata: [String: String], path: String) throws -> Data {
         guard tensors[SafeTensorsFile.metadataKey] == nil else {
             throw CheckpointError(.invalidInput, path: path, "the tensor name '\(SafeTensorsFile.metadataKey)' is reserved by the format for metadata")
+        }
+        guard tensors.count <= maxEntries else {
+            throw CheckpointError(.invalidInput, path: path, "\(tensors.count) tensors are more than the \(maxEntries) readers accept (SafeTensors.maxEntries)")
         }
         let names = tensors.keys.sorted()
         var fields: [String] = []

@@ -22,8 +22,10 @@ public struct SafeTensorsEntry: Sendable, Equatable {
 /// last one. Element bytes are little-endian, row-major.
 ///
 /// `init` checks all of that (header length within the file and at most
-/// `SafeTensors.maxHeaderLength`, JSON object, field types, byte length = element count ×
-/// dtype size, tiling, truncation) and throws `CheckpointError` listing every problem found.
+/// `SafeTensors.maxHeaderLength`, at most `SafeTensors.maxEntries` tensors, JSON object, field
+/// types, byte length = element count × dtype size, tiling, truncation) and throws
+/// `CheckpointError` listing every problem found. Parsing takes time linear in the header length
+/// (see `HeaderJSON`).
 /// Tensors are decoded on request, so a tensor of an unsupported dtype only fails when asked for.
 public struct SafeTensorsFile {
     /// The file name used in error messages.
@@ -83,11 +85,11 @@ public struct SafeTensorsFile {
     /// one of F32, F16, BF16, F64.
     public func tensor(named name: String) throws -> Tensor {
         guard let entry = entries[name] else {
-            throw CheckpointError(.mismatch, path: path, "no tensor named '\(name)' (the file holds \(names.count) tensors)")
+            throw CheckpointError(.mismatch, path: path, "no tensor named '\(CheckpointError.shortened(name))' (the file holds \(entries.count) tensors)")
         }
         guard entry.dtype.isConvertibleToFloat32 else {
             throw CheckpointError(.unsupportedDType, path: path,
-                                  "tensor '\(name)' has dtype \(entry.dtype.rawValue); Latent loads \(SafeTensorsDType.convertibleNames)")
+                                  "tensor '\(CheckpointError.shortened(name))' has dtype \(entry.dtype.rawValue); Latent loads \(SafeTensorsDType.convertibleNames)")
         }
         var tensor = Tensor(shape: entry.shape, scalars: [Float](repeating: 0, count: entry.shape.reduce(1, *)))
         tensor.withUnsafeMutableBufferPointer { out in
@@ -108,13 +110,16 @@ public struct SafeTensorsFile {
     /// The reserved header key holding the string metadata.
     static let metadataKey = "__metadata__"
 
-    /// Decodes the JSON header and checks every field, collecting all problems.
+    /// Parses the JSON header and checks every field, collecting all problems.
     private static func parseHeader(_ header: Data, path: String) throws -> (entries: [SafeTensorsEntry], metadata: [String: String]) {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: header)
-        } catch {
-            throw CheckpointError(.invalidHeader, path: path, "the \(header.count)-byte header is not valid UTF-8 JSON (\(jsonErrorSummary(error)))")
+            root = try header.withUnsafeBytes { try HeaderJSON.parse($0, maxKeys: SafeTensors.maxEntries, uncountedKey: metadataKey) }
+        } catch HeaderJSON.Failure.tooManyKeys(let count) {
+            throw CheckpointError(.invalidHeader, path: path,
+                                  "the header describes \(count) tensors, more than the limit of \(SafeTensors.maxEntries) (SafeTensors.maxEntries)")
+        } catch HeaderJSON.Failure.syntax(let offset, let reason) {
+            throw CheckpointError(.invalidHeader, path: path, "the \(header.count)-byte header is not valid UTF-8 JSON (at byte \(offset): \(reason))")
         }
         guard case .object(let fields) = root else {
             throw CheckpointError(.invalidHeader, path: path, "the header is a JSON \(root.typeName), expected an object")
@@ -122,15 +127,16 @@ public struct SafeTensorsFile {
         var problems: [String] = []
         var metadata: [String: String] = [:]
         var entries: [SafeTensorsEntry] = []
+        entries.reserveCapacity(fields.count)
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             if name == metadataKey {
                 guard case .object(let pairs) = value else {
                     problems.append("'\(metadataKey)' is a JSON \(value.typeName), expected an object of strings")
                     continue
                 }
-                for (key, item) in pairs {
+                for (key, item) in pairs.sorted(by: { $0.key < $1.key }) {
                     if case .string(let s) = item { metadata[key] = s } else {
-                        problems.append("metadata '\(key)' is a JSON \(item.typeName), expected a string")
+                        problems.append("metadata '\(CheckpointError.shortened(key))' is a JSON \(item.typeName), expected a string")
                     }
                 }
             } else {
@@ -149,11 +155,13 @@ public struct SafeTensorsFile {
 
     /// One tensor description: `{"dtype": String, "shape": [Int ≥ 0], "data_offsets": [begin, end]}`.
     private static func entry(name: String, _ value: JSONValue) -> Result<SafeTensorsEntry, HeaderProblem> {
-        func fail(_ message: String) -> Result<SafeTensorsEntry, HeaderProblem> { .failure(HeaderProblem(message: "tensor '\(name)': " + message)) }
+        func fail(_ message: String) -> Result<SafeTensorsEntry, HeaderProblem> {
+            .failure(HeaderProblem(message: "tensor '\(CheckpointError.shortened(name))': " + message))
+        }
         guard case .object(let fields) = value else { return fail("is a JSON \(value.typeName), expected an object with dtype, shape and data_offsets") }
         guard case .string(let dtypeName)? = fields["dtype"] else { return fail("'dtype' is \(fields["dtype"]?.typeName ?? "missing"), expected a string such as \"F32\"") }
         guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
-            return fail("unknown dtype '\(dtypeName)', expected one of \(SafeTensorsDType.allCases.map(\.rawValue).joined(separator: ", "))")
+            return fail("unknown dtype '\(CheckpointError.shortened(dtypeName))', expected one of \(SafeTensorsDType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let shape = fields["shape"]?.naturals else { return fail("'shape' is \(fields["shape"].map(\.description) ?? "missing"), expected an array of non-negative integers") }
         guard let offsets = fields["data_offsets"]?.naturals, offsets.count == 2, offsets[0] <= offsets[1] else {
@@ -179,84 +187,22 @@ public struct SafeTensorsFile {
         let end = last?.dataRange.upperBound ?? 0
         if let last, end > dataLength {
             throw CheckpointError(.truncated, path: path,
-                                  "tensor '\(last.name)' ends at byte \(end) of the data section, but only \(dataLength) bytes follow the header")
+                                  "tensor '\(CheckpointError.shortened(last.name))' ends at byte \(end) of the data section, but only \(dataLength) bytes follow the header")
         }
         var problems: [String] = []
         var position = 0, previous = "the start of the data section"
         for e in ordered {
             if e.dataRange.lowerBound > position {
-                problems.append("gap of \(e.dataRange.lowerBound - position) bytes between \(previous) and tensor '\(e.name)' (begins at \(e.dataRange.lowerBound), expected \(position))")
+                problems.append("gap of \(e.dataRange.lowerBound - position) bytes between \(previous) and tensor '\(CheckpointError.shortened(e.name))' (begins at \(e.dataRange.lowerBound), expected \(position))")
             } else if e.dataRange.lowerBound < position {
-                problems.append("tensor '\(e.name)' (bytes \(e.dataRange.lowerBound)..<\(e.dataRange.upperBound)) overlaps \(previous), which ends at \(position)")
+                problems.append("tensor '\(CheckpointError.shortened(e.name))' (bytes \(e.dataRange.lowerBound)..<\(e.dataRange.upperBound)) overlaps \(previous), which ends at \(position)")
             }
             position = max(position, e.dataRange.upperBound)
-            previous = "tensor '\(e.name)'"
+            previous = "tensor '\(CheckpointError.shortened(e.name))'"
         }
         if end < dataLength {
             problems.append("\(dataLength - end) bytes after the last tensor are not described by the header")
         }
         guard problems.isEmpty else { throw CheckpointError(.invalidLayout, path: path, problems: problems) }
-    }
-
-    /// The useful part of a JSONDecoder error, without Foundation's coding-path boilerplate.
-    private static func jsonErrorSummary(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "\(error)"
-    }
-}
-
-/// A JSON value decoded without loss of type, so the header checks can tell `3`, `3.5`, `"3"`
-/// and `true` apart (JSONSerialization's NSNumber blurs integers, floats and booleans).
-private indirect enum JSONValue: Decodable, CustomStringConvertible {
-    case null, bool(Bool), integer(Int), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
-        else if let v = try? c.decode(Int.self) { self = .integer(v) }
-        else if let v = try? c.decode(Double.self) { self = .number(v) }
-        else if let v = try? c.decode(String.self) { self = .string(v) }
-        else if let v = try? c.decode([JSONValue].self) { self = .array(v) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-
-    /// The JSON type, for messages.
-    var typeName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "boolean"
-        case .integer, .number: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
-        }
-    }
-
-    /// The elements when this is an array of non-negative integers.
-    var naturals: [Int]? {
-        guard case .array(let items) = self else { return nil }
-        var out: [Int] = []
-        for item in items {
-            guard case .integer(let v) = item, v >= 0 else { return nil }
-            out.append(v)
-        }
-        return out
-    }
-
-    /// A compact rendering of the value seen, for messages.
-    var description: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let v): return "\(v)"
-        case .integer(let v): return "\(v)"
-        case .number(let v): return "\(v)"
-        case .string(let v): return "\"\(v)\""
-        case .array(let v): return "[" + v.map(\.description).joined(separator: ", ") + "]"
-        case .object: return "an object"
-        }
     }
 }

@@ -121,9 +121,41 @@ final class MNISTTests: XCTestCase {
             try MNIST.load(.mnist, split: .test, source: source)
         }
 
-        // A wrong or corrupt file fails its checksum unless verification is off.
-        assertDataError("t10k-images-idx3-ubyte.gz", "MD5 is", "9fb629c4189551a2d022fa330f9573f3") {
+        // A wrong or corrupt file fails its size check (before reading) unless verification is off.
+        assertDataError("t10k-images-idx3-ubyte.gz", "expected the published 1648877 bytes") {
             try MNIST.load(.mnist, split: .test, source: DataSource(directory: root, cacheDirectory: root))
+        }
+    }
+
+    /// A file of the published size but other content is read in chunks, hashed and refused.
+    func testRightSizeWrongContentFailsItsMD5() throws {
+        let root = try temporaryDirectory(self)
+        let folder = root.appendingPathComponent("mnist")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let published = MNIST.publication(.mnist).file("t10k-images-idx3-ubyte.gz")
+        _ = try writeFile(Gzip.compress([]) + [UInt8](repeating: 7, count: published.size - Gzip.compress([]).count),
+                          named: published.name, in: folder)
+        assertDataError(folder.appendingPathComponent(published.name).path, "MD5 is", "expected the published 9fb629c4189551a2d022fa330f9573f3", "delete it") {
+            try MNIST.load(.mnist, split: .test, source: DataSource(directory: root, cacheDirectory: root))
+        }
+    }
+
+    /// A 4 GiB (sparse) file where a dataset file belongs is refused by its size, without being
+    /// read: against the published size when verifying, against `maxFileSize` when not.
+    func testHugeFileIsRefusedBeforeBeingRead() throws {
+        let root = try temporaryDirectory(self)
+        let folder = root.appendingPathComponent("fashion-mnist")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("t10k-images-idx3-ubyte")
+        XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: 1 << 32)
+        try handle.close()
+        assertDataError(url.path, "is 4294967296 bytes", "expected the published 7840016 bytes") {
+            try MNIST.load(.fashion, split: .test, source: DataSource(directory: root, cacheDirectory: root))
+        }
+        assertDataError(url.path, "is 4294967296 bytes", "more than the 200000000 bytes", "DataSource.maxFileSize") {
+            try MNIST.load(.fashion, split: .test, source: DataSource(directory: root, verifyChecksums: false, cacheDirectory: root))
         }
     }
 

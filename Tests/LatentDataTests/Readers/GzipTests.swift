@@ -34,4 +34,15 @@ final class GzipTests: XCTestCase {
     func testNotGzipIsAnError() {
         assertDataError("plain.txt", "not a gzip file", "expected 1f 8b") { try Gzip.decompress(Array("hello".utf8), path: "plain.txt") }
     }
+
+    /// A megabyte of zeros compresses to about a kilobyte; with a limit it is refused once the
+    /// output passes it, and accepted when it fits exactly.
+    func testOutputOverTheLimitIsRefused() throws {
+        let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        let packed = Gzip.compress(zeros)
+        XCTAssertLessThan(packed.count, 2000)
+        assertDataError("bomb.gz", "decompresses to more than 100000 bytes") { try Gzip.decompress(packed, path: "bomb.gz", maxSize: 100_000) }
+        XCTAssertEqual(try Gzip.decompress(packed, path: "exact.gz", maxSize: 1 << 20).count, 1 << 20)
+        XCTAssertEqual(try Gzip.decompress(Gzip.compress([]), path: "empty.gz", maxSize: 0), [])
+    }
 }

@@ -32,4 +32,25 @@ final class MD5Tests: XCTestCase {
             XCTAssertEqual(MD5.hexDigest([UInt8](repeating: 0x61, count: n)), digest, "md5 of \(n) × 'a'")
         }
     }
+
+    /// Hashing in pieces of every split gives the one-shot digest (pieces smaller than, equal to
+    /// and straddling the 64-byte block).
+    func testIncrementalUpdatesMatchTheOneShotDigest() {
+        let message = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let whole = MD5.hexDigest(message)
+        for chunk in [1, 7, 63, 64, 65, 128, 299, 300] {
+            var md5 = MD5()
+            var start = 0
+            while start < message.count {
+                md5.update(Array(message[start..<min(start + chunk, message.count)]))
+                start += chunk
+            }
+            XCTAssertEqual(md5.hexDigest(), whole, "chunks of \(chunk)")
+        }
+        var md5 = MD5()
+        md5.update([0x61])
+        XCTAssertEqual(md5.hexDigest(), "0cc175b9c0f1b6a831c399e269772661")
+        md5.update([0x62, 0x63])
+        XCTAssertEqual(md5.hexDigest(), "900150983cd24fb0d6963f7d28e17f72", "finalize leaves the hash open to more bytes")
+    }
 }

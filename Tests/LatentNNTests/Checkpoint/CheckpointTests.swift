@@ -27,6 +27,20 @@ private final class TinyNet: Module {
     }
 }
 
+/// TinyNet with one more layer, so that a TinyNet checkpoint misses `extra.*`.
+private final class Wider: Module {
+    let dense: TinyDense
+    let blocks: [TinyDense]
+    let scale: Parameter
+    let runningMean: Buffer
+    let extra: TinyDense
+    init(fill: Float) {
+        let net = TinyNet(fill: fill)
+        (dense, blocks, scale, runningMean) = (net.dense, net.blocks, net.scale, net.runningMean)
+        extra = TinyDense(inputs: 1, outputs: 1, fill: fill)
+    }
+}
+
 /// The names and values of a module's state, for before/after comparisons.
 private func snapshot(_ module: Module) -> [String: [Float]] {
     var out: [String: [Float]] = [:]
@@ -197,6 +211,51 @@ final class CheckpointTests: XCTestCase {
 
         try target.load(from: url)  // without an optimizer its entries are ignored, even when strict
         XCTAssertEqual(snapshot(target), snapshot(source))
+    }
+
+    /// NaN or ±∞ in a weight (a diverged run, a corrupt file) is refused by default, changing nothing.
+    func testNonFiniteWeightsAreRefusedUnlessAllowed() throws {
+        let url = try temporaryDirectory(self).appendingPathComponent("nan.safetensors")
+        let source = TinyNet(fill: 1)
+        source.dense.weight.value = Tensor(shape: [3, 2], scalars: [0, 1, 2, 3, .nan, -.infinity])
+        try source.save(to: url)
+        let target = TinyNet(fill: 2)
+        let before = snapshot(target)
+        assertCheckpointError(.nonFinite, containing: [
+            url.path, "tensor 'dense.weight' holds 2 non-finite values (NaN or ±inf) of 6, the first at flat index 4 (nan)",
+            "allowNonFinite: true",
+        ]) { try target.load(from: url) }
+        XCTAssertEqual(snapshot(target), before)
+
+        try target.load(from: url, allowNonFinite: true)
+        XCTAssertEqual(Array(target.dense.weight.value.scalars.prefix(4)), [0, 1, 2, 3])
+        XCTAssertTrue(target.dense.weight.value.scalars[4].isNaN)
+        XCTAssertEqual(target.dense.weight.value.scalars[5], -.infinity)
+
+        // With a problem of another kind too, the error is a mismatch listing both.
+        assertCheckpointError(.mismatch, containing: ["'dense.weight' holds 2 non-finite", "missing tensor 'extra.weight'"]) {
+            try Wider(fill: 0).load(from: url, strict: false)
+        }
+    }
+
+    func testNonFiniteOptimizerStateIsRefusedUnlessAllowed() throws {
+        let url = try temporaryDirectory(self).appendingPathComponent("inf.safetensors")
+        let source = TinyNet(fill: 1)
+        let diverged = FakeOptimizer(source, fill: 1, steps: 5)
+        diverged.moments["scale.exp_avg"] = Tensor(shape: [], scalars: [.infinity])
+        try source.save(to: url, optimizer: diverged)
+        let target = TinyNet(fill: 2)
+        let optimizer = FakeOptimizer(target, fill: 0.5, steps: 9)
+        let before = snapshot(target)
+        assertCheckpointError(.nonFinite, containing: ["tensor 'optimizer.scale.exp_avg' holds 1 non-finite value (NaN or ±inf) of 1, the first at flat index 0 (inf)"]) {
+            try target.load(from: url, optimizer: optimizer)
+        }
+        XCTAssertEqual(snapshot(target), before)
+        XCTAssertEqual(optimizer.stepCount, 9)
+
+        try target.load(from: url, optimizer: optimizer, allowNonFinite: true)
+        XCTAssertEqual(optimizer.stepCount, 5)
+        XCTAssertEqual(optimizer.moments["scale.exp_avg"]?.scalars, [.infinity])
     }
 
     func testFailedSaveKeepsThePreviousCheckpoint() throws {
