@@ -159,7 +159,9 @@ public enum RunModel {
         }
         let settings = try RunSettings.decode(json: json, source: url.path)
         let model = try build(settings)
-        do { _ = try model.module.load(from: url) } catch {
+        do { _ = try model.module.load(from: url) } catch let error as CheckpointError where error.kind == .nonFinite {
+            throw CLIError.failed("checkpoint \(url.path) is unusable: \(error)")
+        } catch {
             throw CLIError.failed("checkpoint \(url.path) does not fit the model its settings describe: \(error)")
         }
         return (model, settings, metadata)

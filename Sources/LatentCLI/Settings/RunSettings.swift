@@ -61,10 +61,12 @@ public struct RunSettings: Equatable {
         do {
             switch url.pathExtension.lowercased() {
             case "json": parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
-            case "yaml", "yml": parsed = try Yams.load(yaml: text)
+            case "yaml", "yml": parsed = try ConfigYAML.load(text, path: url.path)
             default: throw CLIError.usage("config file \(url.path): expected a .json, .yaml or .yml file")
             }
-        } catch let error as CLIError { throw error } catch {
+        } catch let error as CLIError { throw error } catch let error as ConfigFileError {
+            throw CLIError.usage(error.description.split(separator: "\n").joined(separator: " "))
+        } catch {
             throw CLIError.usage("config file \(url.path) is not valid \(url.pathExtension.uppercased()): \(String(describing: error).split(separator: "\n").joined(separator: " "))")
         }
         guard let mapping = parsed as? [String: Any] else {
@@ -169,6 +171,9 @@ public struct RunSettings: Equatable {
                 throw CLIError.usage("architecture 'conv' takes 28×28 or 64×64 images, '\(data)' has \(shape)")
             }
         case .flow:
+            if model == .iaf || model == .nsfAR, case let .images(shape, _, _) = kind {
+                throw CLIError.usage("model \(model.rawValue) computes log p(x) with one network pass per dimension, one after another (\(shape.reduce(1, *)) for '\(data)'), minutes per epoch even on a few thousand images, so it cannot train on images in reasonable time; use maf, realnvp, nsf or glow for images, \(model.rawValue) for the 2-D densities")
+            }
             if model == .glow, case .points = kind {
                 throw CLIError.usage("model glow needs image data; '\(data)' is 2-D points — use realnvp, nsf, maf, … for points")
             }
