@@ -88,7 +88,8 @@ final class ModelDataMatrixTests: XCTestCase {
     }
 
     static func describe(_ o: LatentRunner.Outcome) -> String {
-        let first = o.stderr.split(separator: "\n").first.map(String.init) ?? "(empty stderr)"
+        let lines = o.stderr.split(separator: "\n").map(String.init)
+        let first = lines.first { $0.contains("Fatal error") } ?? lines.first ?? "(empty stderr)"
         let how = o.timedOut ? "timed out" : o.signalled ? "signal \(o.status)" : "exit \(o.status)"
         return "\(how) after \(String(format: "%.1f", o.seconds)) s: \(first.prefix(300))"
     }
