@@ -256,16 +256,16 @@ final class HostileInputTests: XCTestCase {
     }
 
     static let checkpointGenerators: [(name: String, short: Int, make: (inout HostileRandom, SafeTensorsParts) throws -> Mutation)] = [
-        ("checkpoint.truncate", 6, truncate),
-        ("checkpoint.header-flip", 4, headerFlip),
-        ("checkpoint.data-flip", 4, dataFlip),
-        ("checkpoint.header-length", 6, headerLength),
-        ("checkpoint.offsets", 6, offsets),
-        ("checkpoint.dtype", 5, dtype),
-        ("checkpoint.shape", 6, shape),
-        ("checkpoint.settings", 14, settings),
-        ("checkpoint.trainer", 8, trainer),
-        ("checkpoint.nan-weights", 8, nanWeights),
+        ("checkpoint.truncate", 8, truncate),
+        ("checkpoint.header-flip", 6, headerFlip),
+        ("checkpoint.data-flip", 6, dataFlip),
+        ("checkpoint.header-length", 8, headerLength),
+        ("checkpoint.offsets", 10, offsets),
+        ("checkpoint.dtype", 8, dtype),
+        ("checkpoint.shape", 10, shape),
+        ("checkpoint.settings", 20, settings),
+        ("checkpoint.trainer", 14, trainer),
+        ("checkpoint.nan-weights", 12, nanWeights),
     ]
 
     static let all = Set(Command.allCases)
@@ -522,7 +522,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(fixtures.failures.isEmpty, fixtures.failures.joined(separator: "\n"))
         let generator = "run-folder"
         var cases: [Case] = []
-        for index in 0..<HostileInputTests.count(generator, short: 16) {
+        for index in 0..<HostileInputTests.count(generator, short: 24) {
             var rng = HostileRandom(seed: HostileInputTests.seed, generator: generator, index: index)
             let command = rng.pick(Command.allCases)
             let fixture = HostileInputTests.fixtureName(&rng, command, fixtures)
@@ -617,7 +617,7 @@ final class HostileInputTests: XCTestCase {
         let size = ["--epochs", "1", "--train-size", "64", "--test-size", "64"]
         let vaeKeys = SettingsSchema.keys.filter { ModelKind.vae.reads($0) }
         let flowKeys = SettingsSchema.keys.filter { ModelKind.realNVP.reads($0) }
-        for index in 0..<HostileInputTests.count(generator, short: 30, weight: 2) {
+        for index in 0..<HostileInputTests.count(generator, short: 44, weight: 2) {
             var rng = HostileRandom(seed: HostileInputTests.seed, generator: generator, index: index)
             let json = rng.int(0..<2) == 0, flow = rng.int(0..<3) != 0
             let entries = HostileInputTests.validEntries(flow: flow)
@@ -803,12 +803,12 @@ final class HostileInputTests: XCTestCase {
                 add("arguments.flags", "latent \(command) \(flag)", arguments + [flag], refuse: true, run: run)
             }
         }
-        // Short version: a seeded sample of 14 cases per generator; the long version runs them all.
+        // Short version: a seeded sample of 20 cases per generator; the long version runs them all.
         var cases: [Case] = []
         let groups = Dictionary(grouping: all, by: \.generator)
         for generator in groups.keys.sorted() {
             let group = groups[generator]!
-            let wanted = HostileInputTests.long ? group.count : min(group.count, 14)
+            let wanted = HostileInputTests.long ? group.count : min(group.count, 20)
             var rng = HostileRandom(seed: HostileInputTests.seed, generator: generator, index: -1)
             var order = Array(group.indices)
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.int(0..<(i + 1))) }
