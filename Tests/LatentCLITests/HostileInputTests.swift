@@ -187,7 +187,7 @@ final class HostileInputTests: XCTestCase {
         guard !failed.isEmpty else { return }
         let lines = failed.map { r -> String in
             let c = r.testCase
-            let firstLine = r.outcome.stderr.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "(empty stderr)"
+            let firstLine = HostileInputTests.headline(r.outcome.stderr)
             return "[\(r.failures.joined(separator: "; "))] \(c.generator) seed \(HostileInputTests.seed) index \(c.index): \(c.what)\n"
                 + "    latent \(c.arguments.map(HostileInputTests.shellQuoted).joined(separator: " "))\n"
                 + "    status \(r.outcome.status)\(r.outcome.signalled ? " (signal)" : ""), \(String(format: "%.1f", r.outcome.seconds)) s, stderr: \(firstLine.prefix(300))"
@@ -208,6 +208,12 @@ final class HostileInputTests: XCTestCase {
                         + (kinds.isEmpty ? "none" : kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
         }
         return rows.joined(separator: "\n")
+    }
+
+    /// The first line of `stderr`, or its "Fatal error" line when there is one (release builds print a backtrace banner first).
+    static func headline(_ stderr: String) -> String {
+        let lines = stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        return lines.first { $0.contains("Fatal error") } ?? lines.first ?? "(empty stderr)"
     }
 
     static func shellQuoted(_ s: String) -> String {
@@ -250,16 +256,16 @@ final class HostileInputTests: XCTestCase {
     }
 
     static let checkpointGenerators: [(name: String, short: Int, make: (inout HostileRandom, SafeTensorsParts) throws -> Mutation)] = [
-        ("checkpoint.truncate", 6, truncate),
-        ("checkpoint.header-flip", 4, headerFlip),
-        ("checkpoint.data-flip", 4, dataFlip),
-        ("checkpoint.header-length", 6, headerLength),
-        ("checkpoint.offsets", 6, offsets),
-        ("checkpoint.dtype", 5, dtype),
-        ("checkpoint.shape", 6, shape),
-        ("checkpoint.settings", 14, settings),
-        ("checkpoint.trainer", 8, trainer),
-        ("checkpoint.nan-weights", 8, nanWeights),
+        ("checkpoint.truncate", 8, truncate),
+        ("checkpoint.header-flip", 6, headerFlip),
+        ("checkpoint.data-flip", 6, dataFlip),
+        ("checkpoint.header-length", 8, headerLength),
+        ("checkpoint.offsets", 10, offsets),
+        ("checkpoint.dtype", 8, dtype),
+        ("checkpoint.shape", 10, shape),
+        ("checkpoint.settings", 20, settings),
+        ("checkpoint.trainer", 14, trainer),
+        ("checkpoint.nan-weights", 12, nanWeights),
     ]
 
     static let all = Set(Command.allCases)
@@ -347,8 +353,10 @@ final class HostileInputTests: XCTestCase {
         let value = rng.pick([HostileJSON.string("F16"), .string("BF16"), .string("F64"), .string("I32"), .string("U32"), .string("I8"),
                               .string("BOOL"), .string("F8_E4M3"), .string("f32"), .string(""), .string("F32 "), .int(5), .null, .array([.string("F32")])])
         out.header[name]!["dtype"] = value
-        // Same-sized integer dtypes leave a readable file that inspect may list; loading must refuse.
-        let refuse = value == .string("I32") || value == .string("U32") ? loaders : all
+        // Same-sized integer dtypes leave a readable file that inspect may list; loading must refuse
+        // (optimizer state is loaded only by --resume).
+        let sameSize = value == .string("I32") || value == .string("U32")
+        let refuse = sameSize ? (name.hasPrefix("optimizer.") ? [.resume] : loaders) : all
         return Mutation(what: "dtype of \(name) F32 → \(value.text)", bytes: out.encoded(), mustRefuse: refuse)
     }
 
@@ -370,7 +378,8 @@ final class HostileInputTests: XCTestCase {
         out.header[name]!["shape"] = value
         // A shape with the same element count leaves a readable file: inspect may list it; loading must refuse.
         let sameCount = kept.map { $0.reduce(1, *) == count } ?? false
-        return Mutation(what: "shape of \(name) \(s) → \(value.text)", bytes: out.encoded(), mustRefuse: sameCount ? loaders : all)
+        let refuse = sameCount ? (name.hasPrefix("optimizer.") ? [.resume] : loaders) : all
+        return Mutation(what: "shape of \(name) \(s) → \(value.text)", bytes: out.encoded(), mustRefuse: refuse)
     }
 
     static func settings(_ rng: inout HostileRandom, _ parts: SafeTensorsParts) throws -> Mutation {
@@ -407,10 +416,11 @@ final class HostileInputTests: XCTestCase {
                                                    ("model", nil), ("model", .string("nope")), ("model", .int(5)), ("model", .string("maf")),
                                                    ("model", .string("vae")), ("model", .string("cvae")), ("model", .string("glow"))]
             let (field, value) = rng.pick(edits)
-            json[field] = value
-            what = "\(field) → \(value?.text ?? "removed")"
             // An empty settings object may take every default (mayAccept); another model never fits the weights.
             if field == "settings", value == .object([:]) { refuse = [] }
+            if json[field] == value { refuse = [] }
+            json[field] = value
+            what = "\(field) → \(value?.text ?? "removed")"
         case 2:
             json = rng.pick([.raw("{"), .raw(""), .raw("null"), .raw("[1,2]"), .raw("{\"model\": \"realnvp\", \"settings\": {\"seed\": NaN}}")])
             what = "settings JSON → \(json.text)"
@@ -426,6 +436,7 @@ final class HostileInputTests: XCTestCase {
                 ("log-scale-bound", .string("inf")), ("seed", .raw("1e30")), ("epochs", .null), ("hidden", .raw("[1e400]")),
             ]
             let (name, value) = rng.pick(edits)
+            if values[name] == value { refuse = [] }
             values[name] = value
             json["settings"] = .object(values)
             what = "settings '\(name)' → \(value.text)"
@@ -511,7 +522,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(fixtures.failures.isEmpty, fixtures.failures.joined(separator: "\n"))
         let generator = "run-folder"
         var cases: [Case] = []
-        for index in 0..<HostileInputTests.count(generator, short: 16) {
+        for index in 0..<HostileInputTests.count(generator, short: 24) {
             var rng = HostileRandom(seed: HostileInputTests.seed, generator: generator, index: index)
             let command = rng.pick(Command.allCases)
             let fixture = HostileInputTests.fixtureName(&rng, command, fixtures)
@@ -607,7 +618,7 @@ final class HostileInputTests: XCTestCase {
         let size = ["--epochs", "1", "--train-size", "64", "--test-size", "64"]
         let vaeKeys = SettingsSchema.keys.filter { ModelKind.vae.reads($0) }
         let flowKeys = SettingsSchema.keys.filter { ModelKind.realNVP.reads($0) }
-        for index in 0..<HostileInputTests.count(generator, short: 30, weight: 2) {
+        for index in 0..<HostileInputTests.count(generator, short: 44, weight: 2) {
             var rng = HostileRandom(seed: HostileInputTests.seed, generator: generator, index: index)
             let json = rng.int(0..<2) == 0, flow = rng.int(0..<3) != 0
             let entries = HostileInputTests.validEntries(flow: flow)
@@ -793,12 +804,12 @@ final class HostileInputTests: XCTestCase {
                 add("arguments.flags", "latent \(command) \(flag)", arguments + [flag], refuse: true, run: run)
             }
         }
-        // Short version: a seeded sample of 14 cases per generator; the long version runs them all.
+        // Short version: a seeded sample of 20 cases per generator; the long version runs them all.
         var cases: [Case] = []
         let groups = Dictionary(grouping: all, by: \.generator)
         for generator in groups.keys.sorted() {
             let group = groups[generator]!
-            let wanted = HostileInputTests.long ? group.count : min(group.count, 14)
+            let wanted = HostileInputTests.long ? group.count : min(group.count, 20)
             var rng = HostileRandom(seed: HostileInputTests.seed, generator: generator, index: -1)
             var order = Array(group.indices)
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.int(0..<(i + 1))) }
