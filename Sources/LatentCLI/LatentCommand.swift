@@ -45,7 +45,8 @@ public struct LatentCommand: ParsableCommand {
 
     /// Writes `message` as one line (and a JSON line with `json`) and exits with `code`.
     static func fail(_ message: String, code: Int32, json: Bool) -> Never {
-        let line = message.split(separator: "\n").joined(separator: " ")
+        // One line, whatever the message quotes (a corrupt file's bytes may hold CR, NUL, ESC…).
+        let line = String(String.UnicodeScalarView(message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         if json {
             print(Console.jsonLine(["event": "error", "message": line, "exit_code": Int(code)]))
             fflush(stdout)

@@ -152,34 +152,21 @@ final class HostileInputTests: XCTestCase {
             cases = cases.filter { "\($0.generator):\($0.index)" == only || $0.generator == only }
             if cases.isEmpty { return }
         }
-        let lock = NSLock()
-        var results: [Result] = []
-        var next = 0
         let start = Date()
-        DispatchQueue.concurrentPerform(iterations: HostileInputTests.jobs) { _ in
-            while true {
-                lock.lock()
-                let i = next
-                next += 1
-                lock.unlock()
-                guard i < cases.count else { return }
-                let c = cases[i]
-                let folder = fixtures.root.appendingPathComponent("case-\(c.generator)-\(c.index)")
-                var outcome: LatentRunner.Outcome
-                do {
-                    try? FileManager.default.removeItem(at: folder)
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    try c.prepare(folder)
-                    outcome = try fixtures.runner.run(c.arguments, timeout: c.timeout, memoryLimitMB: HostileInputTests.memoryLimitMB, in: folder)
-                } catch {
-                    outcome = LatentRunner.Outcome(status: -1, stdout: "", stderr: "test harness error: \(error)")
-                }
-                let failures = outcome.status == -1 ? ["harness error"] : HostileInputTests.judge(c, outcome)
-                if HostileInputTests.keep { print("case \(c.generator):\(c.index) folder \(folder.path)") } else { try? FileManager.default.removeItem(at: folder) }
-                lock.lock()
-                results.append(Result(testCase: c, outcome: outcome, failures: failures))
-                lock.unlock()
+        var results = cases.concurrentMap(jobs: HostileInputTests.jobs) { c -> Result in
+            let folder = fixtures.root.appendingPathComponent("case-\(c.generator)-\(c.index)")
+            var outcome: LatentRunner.Outcome
+            do {
+                try? FileManager.default.removeItem(at: folder)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try c.prepare(folder)
+                outcome = try fixtures.runner.run(c.arguments, timeout: c.timeout, memoryLimitMB: HostileInputTests.memoryLimitMB, in: folder)
+            } catch {
+                outcome = LatentRunner.Outcome(status: -1, stdout: "", stderr: "test harness error: \(error)")
             }
+            let failures = outcome.status == -1 ? ["harness error"] : HostileInputTests.judge(c, outcome)
+            if HostileInputTests.keep { print("case \(c.generator):\(c.index) folder \(folder.path)") } else { try? FileManager.default.removeItem(at: folder) }
+            return Result(testCase: c, outcome: outcome, failures: failures)
         }
         results.sort { ($0.testCase.generator, $0.testCase.index) < ($1.testCase.generator, $1.testCase.index) }
         print(HostileInputTests.summary(name, results, seconds: Date().timeIntervalSince(start)))

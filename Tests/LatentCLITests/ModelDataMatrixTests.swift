@@ -209,23 +209,8 @@ final class ModelDataMatrixTests: XCTestCase {
         if dataDir == nil { cells.removeAll { DatasetCatalog.fileNames.contains($0.data) } }
         if let only = ModelDataMatrixTests.environment["LATENT_MATRIX_ONLY"] { cells.removeAll { !$0.name.contains(only) } }
         cells = cells.filter(ModelDataMatrixTests.isSlow) + cells.filter { !ModelDataMatrixTests.isSlow($0) }
-        let lock = NSLock()
-        var reports: [Report] = []
-        var next = 0
         let start = Date()
-        DispatchQueue.concurrentPerform(iterations: ModelDataMatrixTests.jobs) { _ in
-            while true {
-                lock.lock()
-                let i = next
-                next += 1
-                lock.unlock()
-                guard i < cells.count else { return }
-                let report = run(cells[i], runner: runner, dataDir: dataDir)
-                lock.lock()
-                reports.append(report)
-                lock.unlock()
-            }
-        }
+        var reports = cells.concurrentMap(jobs: ModelDataMatrixTests.jobs) { run($0, runner: runner, dataDir: dataDir) }
         reports.sort { $0.cell.name < $1.cell.name }
         var lines = ["model × data matrix (\(ModelDataMatrixTests.full ? "full" : "default subset"), \(cells.count) cells, "
                      + "\(String(format: "%.0f", Date().timeIntervalSince(start))) s, labelled images: \(labelled ?? "absent, skipped")):"]

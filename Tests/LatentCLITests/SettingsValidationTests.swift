@@ -24,6 +24,10 @@ final class SettingsValidationTests: XCTestCase {
         XCTAssertTrue(message { try RunSettings.resolve(model: "vae", file: ["hidden": [8, true]]) }.contains("'hidden'"))
         XCTAssertTrue(message { try RunSettings.resolve(model: "vae", file: ["beta": Double.nan]) }.contains("'beta'"))
         XCTAssertTrue(message { try RunSettings.resolve(model: "vae", flags: ["hidden": "8,,8"]) }.contains("8,,8"))
+        for list in ["[8", "8]", "8,", ",", "[", "8 8"] {
+            XCTAssertTrue(message { try RunSettings.resolve(model: "vae", flags: ["hidden": list]) }.contains("'hidden'"), list)
+        }
+        XCTAssertEqual(try RunSettings.resolve(model: "vae", flags: ["hidden": "[300]"]).ints("hidden"), [300])
         XCTAssertTrue(message { try RunSettings.resolve(model: "realnvp", file: ["conditional": 1]) }.contains("'conditional'"))
         // Whole numbers beyond Int are refused, never wrapped to 0 or saturated.
         let big = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(#"{"seed": 18446744073709551616, "epochs": 1e30}"#.utf8)) as? [String: Any])

@@ -70,7 +70,9 @@ public struct SettingKey {
         case .choice:
             return try check(.string(t), text)
         case .ints:
-            let inner = t.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).trimmingCharacters(in: .whitespaces)
+            let bracketed = t.hasPrefix("[") && t.hasSuffix("]") && t.count >= 2
+            guard bracketed || !(t.hasPrefix("[") || t.hasSuffix("]")) else { throw bad(text) }
+            let inner = (bracketed ? String(t.dropFirst().dropLast()) : t).trimmingCharacters(in: .whitespaces)
             if inner.isEmpty { return try check(.ints([]), text) }
             let values = inner.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !values.contains(where: { $0 == nil }) else { throw bad(text) }

@@ -25,13 +25,7 @@ extension LatentRunner {
 
     /// Starts `latent arguments…` in the scratch folder without waiting for it.
     func start(_ arguments: [String]) throws -> Background {
-        let process = Process()
-        process.executableURL = LatentRunner.productsDirectory.appendingPathComponent("latent")
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["LATENT_NUM_THREADS"] = "1"
-        process.environment = environment
+        let process = self.process(arguments)
         let tag = UUID().uuidString
         let stdout = path(".out-\(tag)"), stderr = path(".err-\(tag)")
         FileManager.default.createFile(atPath: stdout.path, contents: nil)

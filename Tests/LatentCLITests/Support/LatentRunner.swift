@@ -53,16 +53,30 @@ struct LatentRunner {
         return productsDirectory.appendingPathComponent("latent")
     }
 
-    /// Runs `latent arguments…` in `folder` and waits for it.
-    @discardableResult
-    func run(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
+    /// A `latent` process (not started) for `arguments` in `directory` (default `folder`), with one
+    /// kernel thread; on Linux `memoryLimitMB` caps its address space (`ulimit -v`) so a runaway
+    /// allocation fails in the child instead of starving the machine.
+    func process(_ arguments: [String], in directory: URL? = nil, memoryLimitMB: Int? = nil) -> Process {
         let process = Process()
         process.executableURL = LatentRunner.executable
         process.arguments = arguments
-        process.currentDirectoryURL = folder
+        #if os(Linux)
+        if let limit = memoryLimitMB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(limit * 1024) && exec \"$0\" \"$@\"", LatentRunner.executable.path] + arguments
+        }
+        #endif
+        process.currentDirectoryURL = directory ?? folder
         var environment = ProcessInfo.processInfo.environment
         environment["LATENT_NUM_THREADS"] = "1"
         process.environment = environment
+        return process
+    }
+
+    /// Runs `latent arguments…` in `folder` and waits for it.
+    @discardableResult
+    func run(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
+        let process = self.process(arguments)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -75,27 +89,9 @@ struct LatentRunner {
     }
 
     /// Runs `latent arguments…` in `directory` (default `folder`), killing it (SIGKILL) after `timeout`
-    /// seconds; on Linux, `memoryLimitMB` caps its address space (`ulimit -v`) so a runaway
-    /// allocation fails in the child instead of starving the machine. Reports a death by signal.
+    /// seconds, with `memoryLimitMB` as in `process(_:in:memoryLimitMB:)`. Reports a death by signal.
     func run(_ arguments: [String], timeout: TimeInterval, memoryLimitMB: Int? = nil, in directory: URL? = nil) throws -> Outcome {
-        let process = Process()
-        let executable = LatentRunner.executable
-        #if os(Linux)
-        if let limit = memoryLimitMB {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -v \(limit * 1024) && exec \"$0\" \"$@\"", executable.path] + arguments
-        } else {
-            process.executableURL = executable
-            process.arguments = arguments
-        }
-        #else
-        process.executableURL = executable
-        process.arguments = arguments
-        #endif
-        process.currentDirectoryURL = directory ?? folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["LATENT_NUM_THREADS"] = "1"
-        process.environment = environment
+        let process = self.process(arguments, in: directory, memoryLimitMB: memoryLimitMB)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
