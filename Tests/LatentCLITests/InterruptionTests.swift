@@ -70,9 +70,11 @@ final class InterruptionTests: XCTestCase {
         try LatentRunner.assertSameCheckpoint(latent.path("whole/checkpoints/last.safetensors"), latent.path("split/checkpoints/last.safetensors"))
     }
 
-    /// SIGKILL at many moments — before the first checkpoint, mid-epoch, around checkpoint
-    /// writes — then `--resume`: always accepted, no temporary files left, and the end equals the
-    /// uninterrupted run (tensors, position, and the metrics of every epoch).
+    /// SIGKILL at many moments — before the first checkpoint, mid-epoch, around checkpoint and
+    /// picture writes — then `--resume`: always accepted, no temporary files left, and the end equals
+    /// the uninterrupted run (tensors, position, and the metrics of every epoch). Kills that land
+    /// inside a write are counted (printed); `testAKillInsideAWriteLeavesTheOldFileIntact` makes
+    /// that state on purpose.
     func testSIGKILLAtAnyMomentLeavesAResumableFolder() throws {
         let latent = try LatentRunner(self)
         let small = ["realnvp", "--data", "moons", "--train-size", "1024", "--test-size", "128", "--batch-size", "32",
@@ -81,12 +83,17 @@ final class InterruptionTests: XCTestCase {
         let reference = MetricsFiles.readHistory(latent.path("whole/metrics.jsonl"))
         var generator = SystemRandomNumberGenerator()
         let delays: [Double] = [0.0, 0.05] + (0..<4).map { _ in Double.random(in: 0.2...2.0, using: &generator) }
+        var duringWrites = 0
         for (index, delay) in delays.enumerated() {
             let name = "killed\(index)"
             let run = try latent.start(["train"] + small + ["--output", name])
             usleep(UInt32(delay * 1e6))
             run.send(SIGKILL)
             _ = run.wait()
+            let leftovers = ["", "/checkpoints", "/pictures"].flatMap { folder in
+                ((try? FileManager.default.contentsOfDirectory(atPath: latent.path(name + folder).path)) ?? []).filter { $0.hasSuffix(".tmp") }
+            }
+            if !leftovers.isEmpty { duringWrites += 1 }
             let resumed = FileManager.default.fileExists(atPath: latent.path("\(name)/config.json").path)
                 ? try latent.run(["train", "--resume", name, "--quiet"])
                 : try latent.run(["train"] + small + ["--output", name])
@@ -100,6 +107,26 @@ final class InterruptionTests: XCTestCase {
                 XCTAssertEqual(names.filter { $0.hasSuffix(".tmp") }, [], "temporary files left in \(name)\(folder)")
             }
         }
+        print("SIGKILL loop: \(delays.count) kills, \(duringWrites) during a file write (a temporary file was left)")
+    }
+
+    /// What a kill inside a write leaves (writes go to a hidden temporary file renamed into place):
+    /// half-written temporaries beside intact files. `--resume` removes them and continues exactly.
+    func testAKillInsideAWriteLeavesTheOldFileIntact() throws {
+        let latent = try LatentRunner(self)
+        let small = ["realnvp", "--data", "moons", "--train-size", "512", "--test-size", "64", "--layers", "2", "--hidden", "8", "--quiet"]
+        try latent.succeed(["train"] + small + ["--epochs", "2", "--output", "whole"])
+        try latent.succeed(["train"] + small + ["--epochs", "1", "--output", "cut"])
+        let checkpoint = try Data(contentsOf: latent.path("cut/checkpoints/last.safetensors"))
+        let partial: [(String, Data)] = [
+            ("cut/checkpoints/.last.safetensors.5D1E0C1A-0000-4000-8000-000000000000.tmp", checkpoint.prefix(checkpoint.count / 2)),
+            ("cut/.metrics.csv.5D1E0C1A-0000-4000-8000-000000000001.tmp", Data("epoch,st".utf8)),
+            ("cut/pictures/.samples-epoch-002.png.5D1E0C1A-0000-4000-8000-000000000002.tmp", Data([0x89, 0x50])),
+        ]
+        for (name, bytes) in partial { try bytes.write(to: latent.path(name)) }
+        try latent.succeed(["train", "--resume", "cut", "--epochs", "2", "--quiet"])
+        for (name, _) in partial { XCTAssertFalse(FileManager.default.fileExists(atPath: latent.path(name).path), "\(name) left behind") }
+        try LatentRunner.assertSameCheckpoint(latent.path("whole/checkpoints/last.safetensors"), latent.path("cut/checkpoints/last.safetensors"))
     }
 
     /// A folder whose run was killed before its first checkpoint can be trained into again.

@@ -84,12 +84,13 @@ public final class Trainer<Model: TrainableModel> {
             if improved, let value = watched { bestValue = value }
             let line = try MetricsLog.line(report.record)
             runRecords.append(line)
-            // Checkpoint before the log: a kill between the two leaves a checkpoint whose
-            // `runRecords` still hold this epoch, from which the log is rebuilt.
+            // Best, then last, then the log: a kill after `best` re-runs this epoch from the previous
+            // `last` (identically, so `best` ends the same); a kill after `last` leaves a checkpoint
+            // whose `runRecords` still hold this epoch, from which the log is rebuilt.
             if let folder = configuration.checkpointDirectory {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try saveCheckpoint(to: folder.appendingPathComponent("last.safetensors"))
                 if improved { try saveCheckpoint(to: folder.appendingPathComponent("best.safetensors")) }
+                try saveCheckpoint(to: folder.appendingPathComponent("last.safetensors"))
             }
             if let file = configuration.metricsFile { try MetricsLog(url: file).append(line: line) }
             history.append(report)
