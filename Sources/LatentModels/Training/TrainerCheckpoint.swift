@@ -70,6 +70,9 @@ extension Trainer {
         }
         let savedEpoch = try count(CheckpointKey.epoch)
         let savedStep = try count(CheckpointKey.step)
+        if metadata[CheckpointKey.loaderEpoch] != nil {
+            _ = try field(CheckpointKey.loaderEpoch) { Int($0).flatMap { $0 == savedEpoch ? $0 : nil } }
+        }
         let savedBest = try field(CheckpointKey.best) { Double($0).flatMap { $0.isNaN ? nil : $0 } }
         let savedSeed = try field(CheckpointKey.seed) { UInt64($0) }
         // Older checkpoints (before mid-epoch saves and stored history) lack the keys below.

@@ -32,7 +32,7 @@ extension LatentRunner {
         FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
-        try process.run()
+        try LatentRunner.launch(process)
         return Background(process: process, stdout: stdout, stderr: stderr)
     }
 

@@ -73,6 +73,18 @@ struct LatentRunner {
         return process
     }
 
+    /// Serializes `Process.run()`: swift-corelibs-foundation's launch is not thread-safe (two
+    /// concurrent launches crashed the test process in Process.run), and the hostile-input and
+    /// matrix suites start children from two threads.
+    private static let launchLock = NSLock()
+
+    /// Starts `process`, one launch at a time.
+    static func launch(_ process: Process) throws {
+        launchLock.lock()
+        defer { launchLock.unlock() }
+        try process.run()
+    }
+
     /// Runs `latent arguments…` in `folder` and waits for it.
     @discardableResult
     func run(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
@@ -80,7 +92,7 @@ struct LatentRunner {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try LatentRunner.launch(process)
         // Read before waiting, so a full pipe cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -99,7 +111,7 @@ struct LatentRunner {
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         let start = Date()
-        try process.run()
+        try LatentRunner.launch(process)
         final class Box: @unchecked Sendable { var data = Data() }
         let stdout = Box(), stderr = Box(), readers = DispatchGroup()
         DispatchQueue.global().async(group: readers) { stdout.data = out.fileHandleForReading.readDataToEndOfFile() }

@@ -80,7 +80,7 @@ final class TrainerInterruptionTests: XCTestCase {
             (TrainerCheckpointKey.epoch, "-1"), (TrainerCheckpointKey.epoch, "1e30"), (TrainerCheckpointKey.step, "inf"),
             (TrainerCheckpointKey.step, "99999999999999999999"), (TrainerCheckpointKey.best, "nan"),
             (TrainerCheckpointKey.epochBatches, "-4"), (TrainerCheckpointKey.epochSums, "{\"loss\": 3}"),
-            (TrainerCheckpointKey.history, "[]"), (TrainerCheckpointKey.seed, "-1"),
+            (TrainerCheckpointKey.history, "[]"), (TrainerCheckpointKey.seed, "-1"), (TrainerCheckpointKey.loaderEpoch, "-1"),
         ]
         for (key, value) in cases {
             var metadata = original
