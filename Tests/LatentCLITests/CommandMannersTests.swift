@@ -70,6 +70,9 @@ final class CommandMannersTests: XCTestCase {
         XCTAssertNotNil(nll.range(of: #"nll +-?\d+\.\d{4}$"#, options: .regularExpression), String(nll))
         let metrics = try String(contentsOf: latent.path("run/metrics.jsonl"), encoding: .utf8)
         XCTAssertTrue(metrics.contains("\"learning_rate\":0.0010000000474974513"), "metrics.jsonl keeps full precision: \(metrics)")
+        let report = try String(contentsOf: latent.path("run/report.html"), encoding: .utf8)
+        XCTAssertFalse(report.contains("0.0010000000474974513"), "the report's epoch table is for reading")
+        XCTAssertTrue(try String(contentsOf: latent.path("run/metrics.csv"), encoding: .utf8).contains("0.0010000000474974513"))
     }
 
     func testNumberText() {
