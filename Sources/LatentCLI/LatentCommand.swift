@@ -10,6 +10,7 @@ public struct LatentCommand: ParsableCommand {
             Start with `latent demo`. Train with `latent train <model> --data <dataset>`; every other command reads the \
             run folder (or checkpoint) that training writes.
             """,
+        version: LatentVersion.current,
         subcommands: [DemoCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, ReconstructCommand.self,
                       InterpolateCommand.self, TraverseCommand.self, DensityCommand.self, InspectCommand.self,
                       DatasetsCommand.self, BenchCommand.self])
@@ -27,6 +28,11 @@ public struct LatentCommand: ParsableCommand {
             let names = configuration.subcommands.map { $0._commandName } + ["help"]
             if let first = words.first, !first.hasPrefix("-"), !names.contains(first) {
                 throw CLIError.unknown(what: "command", name: first, valid: names.filter { $0 != "help" })
+            }
+            // ArgumentParser answers --help before `train` sees its model word; per-model help is ours.
+            if let request = TrainCommand.modelHelpRequest(words) {
+                print(try TrainCommand.modelHelp(request.model, data: request.data))
+                Foundation.exit(0)
             }
             var command = try parseAsRoot(words)
             try command.run()

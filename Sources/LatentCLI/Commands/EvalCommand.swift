@@ -118,7 +118,7 @@ struct EvalCommand: ParsableCommand {
         console.json(event)
         console.result("\(settings.model.rawValue) on \(settings.data) test (\(test.count) examples), \(checkpoint.path):")
         let width = max(16, metrics.keys.map(\.count).max() ?? 0) + 2
-        for key in metrics.keys.sorted() { console.result("  \(key.padding(toLength: width, withPad: " ", startingAt: 0))\(String(format: "%.4f", metrics[key]!))") }
+        for key in metrics.keys.sorted() { console.result("  \(key.padding(toLength: width, withPad: " ", startingAt: 0))\(NumberText.metric(metrics[key]!))") }
         if !perDimension.isEmpty {
             console.result("  " + "kl_per_dimension".padding(toLength: width, withPad: " ", startingAt: 0)
                            + perDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))

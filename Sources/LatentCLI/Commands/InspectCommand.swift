@@ -29,14 +29,23 @@ struct InspectCommand: ParsableCommand {
                       "summary": summary.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [:]])
         console.result("checkpoint \(url.path)")
         if let settings = metadata[RunModel.settingsKey] { console.result("settings:\n" + settings) }
-        console.result("training: " + training.keys.sorted().map { "\($0.dropFirst(8)) \(training[$0]!)" }.joined(separator: ", "))
+        let history = training["trainer.history"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String] } ?? []
+        console.result("training: " + training.keys.sorted().filter { $0 != "trainer.history" || history.isEmpty }
+            .map { "\($0.dropFirst(8)) \(Double(training[$0]!).map { NumberText.short($0) } ?? training[$0]!)" }.joined(separator: ", "))
+        for record in history {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(record.utf8)) else { continue }
+            console.result("  " + NumberText.fields(object).joined(separator: ", "))
+        }
         console.result("parameters (\(counts.reduce(0, +)) values in \(parameters.count) tensors):")
         for (name, count) in zip(parameters, counts) {
             console.result("  \(name.padding(toLength: 48, withPad: " ", startingAt: 0)) \(file.entries[name]!.shape)  \(count)")
         }
         let optimizerTensors = names.count - parameters.count
         if optimizerTensors > 0 { console.result("optimizer state: \(optimizerTensors) tensors") }
-        if let summary = summary { console.result("summary: " + summary.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if let summary = summary {
+            let object = try? JSONSerialization.jsonObject(with: Data(summary.utf8))
+            console.result("summary: " + (object.map { NumberText.fields($0).joined(separator: ", ") } ?? summary.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
     }
 }
 

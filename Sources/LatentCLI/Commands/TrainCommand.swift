@@ -21,6 +21,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Also write TensorBoard event files (scalars, sample images, config) to this folder.")
     var tensorboard: String?
 
+    @Flag(name: .long, help: "Resolve and check the settings as training would (the memory estimate too), print them, and exit without creating anything.")
+    var dryRun = false
+
     @OptionGroup var outputOptions: OutputOptions
 
     @Argument(parsing: .allUnrecognized,
@@ -31,9 +34,10 @@ struct TrainCommand: ParsableCommand {
     static var settingsHelp: String {
         var lines = ["Models:"]
         lines += ModelKind.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)" }
-        lines += ["", "Settings (flag --name value, or `name: value` in a config file):"]
+        lines += ["", "Settings (flag --name value, or `name: value` in a config file); `latent train <model> --help` lists one model's, with their defaults:"]
         for key in SettingsSchema.keys {
-            lines.append("  --\(key.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(key.help) [\(key.scope.rawValue); \(key.allowed)]")
+            let scope = key.datasets.map { "data " + $0.joined(separator: ", ") } ?? key.scope.rawValue
+            lines.append("  --\(key.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(key.help) [\(scope); \(key.allowed)]")
         }
         lines += ["", "Example: latent train vae --data mnist --epochs 10 --beta 2 --tensorboard tb/"]
         return lines.joined(separator: "\n")
@@ -87,6 +91,7 @@ struct TrainCommand: ParsableCommand {
                 }
                 stored.values[name] = try SettingsSchema.key(name)!.parse(value)
             }
+            if dryRun { return try TrainCommand.dryRun(stored, folder: folder, resume: true, console: console) }
             try AtomicFile.write(stored.json() + "\n", to: folder.config)
             // Killed before its first checkpoint: nothing to continue from, so start over.
             let fresh = !FileManager.default.fileExists(atPath: folder.lastCheckpoint.path)
@@ -104,6 +109,7 @@ struct TrainCommand: ParsableCommand {
         if folder.hasCheckpoint {
             throw CLIError.usage("\(folder.url.path) already holds a run; continue it with --resume \(folder.url.path) or choose another --output")
         }
+        if dryRun { return try TrainCommand.dryRun(resolved, folder: folder, resume: false, console: console) }
         if FileManager.default.fileExists(atPath: folder.config.path) {
             console.say("\(folder.url.path) holds a run stopped before its first checkpoint: starting over there")
             folder.removeMetrics()

@@ -43,11 +43,13 @@ public enum DatasetCatalog {
     /// Loads `name`: files through `source`; built-in data drawn with `seed`, the two splits from
     /// independent generators (`trainSize` and
     /// `testSize` examples; 0 means the defaults 20,000 / 2,000 sprites and 50,000 / 10,000 points).
-    /// File datasets are cut to `trainSize` / `testSize` when those are positive.
-    public static func load(_ name: String, source: DataSource, trainSize: Int, testSize: Int, seed: UInt64) throws -> DatasetSplits {
+    /// File datasets are cut to `trainSize` / `testSize` when those are positive. A 2-D density
+    /// takes `noise` and `scale` where it has them (`DensityParameters`; nil: its default).
+    public static func load(_ name: String, source: DataSource, trainSize: Int, testSize: Int, seed: UInt64,
+                            noise: Double? = nil, scale: Double? = nil) throws -> DatasetSplits {
         switch try kind(name) {
         case .points:
-            let density = Toy2D.named(name)!
+            let density = DensityParameters.density(name, noise: noise, scale: scale)!
             // Separate generators, so the test split does not depend on the training size.
             let train = density.sample(trainSize > 0 ? trainSize : 50_000, generator: RandomGenerator(seed: seed ^ 0xDA7A))
             let test = density.sample(testSize > 0 ? testSize : 10_000, generator: RandomGenerator(seed: seed ^ 0x7E57))

@@ -25,8 +25,9 @@ public final class TrainingProgress {
         return order.compactMap { k in parts[k].map { (k == "reconstruction" ? "rec" : k, $0) } }
     }
 
+    /// The shown parts as `loss 3.785  nll 3.785` (`NumberText.lossPart`).
     static func format(_ parts: [String: Double]) -> String {
-        shownParts(parts).map { "\($0.0) \(String(format: abs($0.1) >= 100 ? "%.1f" : "%.3f", $0.1))" }.joined(separator: "  ")
+        shownParts(parts).map { "\($0.0) \(NumberText.lossPart($0.1))" }.joined(separator: "  ")
     }
 
     static func clock(_ seconds: Double) -> String {

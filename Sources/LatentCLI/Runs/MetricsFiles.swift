@@ -25,14 +25,15 @@ public enum MetricsFiles {
         return byEpoch.keys.sorted().map { byEpoch[$0]! }
     }
 
-    /// The CSV text of `history`.
-    public static func csv(_ history: [EpochReport]) -> String {
+    /// The CSV text of `history`, numbers written by `number` (full precision by default, for
+    /// `metrics.csv`; the HTML report passes `NumberText.short`).
+    public static func csv(_ history: [EpochReport], number: (Double) -> String = { String($0) }) -> String {
         let trainKeys = Set(history.flatMap { $0.train.keys }).sorted(), testKeys = Set(history.flatMap { $0.test.keys }).sorted()
         var lines = [(["epoch", "step", "seconds", "learning_rate"] + trainKeys.map { "train." + $0 } + testKeys.map { "test." + $0 })
             .joined(separator: ",")]
         for r in history {
-            let cells = [String(r.epoch), String(r.step), String(r.seconds), String(r.learningRate)]
-                + trainKeys.map { r.train[$0].map { String($0) } ?? "" } + testKeys.map { r.test[$0].map { String($0) } ?? "" }
+            let cells = [String(r.epoch), String(r.step), number(r.seconds), number(r.learningRate)]
+                + trainKeys.map { r.train[$0].map(number) ?? "" } + testKeys.map { r.test[$0].map(number) ?? "" }
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -30,7 +30,7 @@ public enum RunReport {
         }
         if !history.isEmpty {
             report.addHeading("Epochs")
-            report.addPreformatted(MetricsFiles.csv(history))
+            report.addPreformatted(MetricsFiles.csv(history, number: { NumberText.short($0) }))
         }
         report.addHeading("Settings")
         report.addPreformatted(settings.json())

@@ -64,7 +64,8 @@ public enum ModelKind: String, CaseIterable, Codable {
         }
     }
 
-    /// The default of every key this model reads, for data of `kind`.
+    /// The default of every key this model reads, for data of `kind` called `data` (`noise` and
+    /// `scale` only for the 2-D densities that have them).
     public func defaults(for kind: DatasetCatalog.Kind, data: String) -> [String: SettingValue] {
         let images: Bool
         if case .images = kind { images = true } else { images = false }
@@ -73,6 +74,8 @@ public enum ModelKind: String, CaseIterable, Codable {
             "epochs": .int(images ? 10 : 20), "batch-size": .int(images ? 128 : 512), "learning-rate": .double(1e-3),
             "clip-norm": .double(0), "seed": .int(0), "threads": .int(Threads.count), "picture-every": .int(1),
         ]
+        if let noise = DensityParameters.defaultNoise(data) { d["noise"] = .double(noise) }
+        if let scale = DensityParameters.defaultScale(data) { d["scale"] = .double(scale) }
         switch family {
         case .vae:
             let sprites = data == "sprites"

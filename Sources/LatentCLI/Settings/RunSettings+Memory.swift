@@ -81,6 +81,9 @@ extension RunSettings {
         }
     }
 
+    /// Bytes the whole run plans for: data, parameters with gradients and Adam state, one step's activations.
+    var memoryEstimate: Double { dataBytes + parameterEstimate * 16 + activationBytes }
+
     /// Throws `CLIError.usage` naming the settings behind a size the machine cannot hold.
     func checkMemory() throws {
         let (train, test) = exampleCounts
@@ -89,7 +92,7 @@ extension RunSettings {
             (dataBytes, "\(Int(train)) training + \(Int(test)) test examples of \(Int(featureCount)) values (--train-size, --test-size)"),
             (parameters * 4 * 4, "a model of about \(RunSettings.approximate(parameters)) parameters with its gradients and Adam state (--hidden \(ints("hidden").map(String.init).joined(separator: ",")), \(model.family == .flow ? "--layers \(int("layers"))" : "--latent \(int("latent"))"))"),
             (activationBytes, "a training step at --batch-size \(int("batch-size")) with these widths"),
-            (dataBytes + parameters * 16 + activationBytes, "these settings together"),
+            (memoryEstimate, "these settings together"),
         ]
         for (bytes, what) in checks {
             do { try MemoryBudget.check(bytes: bytes, what: what) } catch let error as CLIError {

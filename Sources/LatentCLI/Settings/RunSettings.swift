@@ -31,6 +31,9 @@ public struct RunSettings: Equatable {
                 let valid = SettingsSchema.keys.filter(model.reads).map(\.name)
                 throw CLIError.usage("setting '\(name)' does not apply to model \(model.rawValue); its settings: \(valid.joined(separator: ", "))")
             }
+            guard key.applies(to: dataName) else {
+                throw CLIError.usage("setting '\(name)' does not apply to data '\(dataName)'; it shapes only the 2-D densities \((key.datasets ?? []).joined(separator: ", "))")
+            }
             return key
         }
         for (name, raw) in fileEntries.sorted(by: { $0.key < $1.key }) { values[name] = try key(name).convert(raw) }
@@ -153,7 +156,9 @@ public struct RunSettings: Equatable {
     public func loadData(trainSize: Int? = nil) throws -> DatasetSplits {
         let seed = UInt64(int("seed"))
         let splits = try DatasetCatalog.load(data, source: dataSource.source, trainSize: trainSize ?? int("train-size"),
-                                             testSize: int("test-size"), seed: seed)
+                                             testSize: int("test-size"), seed: seed,
+                                             noise: values["noise"].map { _ in double("noise") },
+                                             scale: values["scale"].map { _ in double("scale") })
         return try DatasetCatalog.binarized(splits, mode: binarization, seed: seed)
     }
 

@@ -34,10 +34,16 @@ public struct SettingKey {
     public let help: String
     /// Whether an `.ints` key takes the empty list (`hidden` of a convolutional VAE: no fc layer).
     public let allowsEmpty: Bool
+    /// The datasets whose data the key shapes (`noise`, `scale`: some 2-D densities), or nil when it
+    /// applies whatever the data. A key given for other data is refused, not silently ignored.
+    public let datasets: [String]?
 
-    public init(name: String, kind: Kind, scope: Scope, help: String, allowsEmpty: Bool = false) {
-        (self.name, self.kind, self.scope, self.help, self.allowsEmpty) = (name, kind, scope, help, allowsEmpty)
+    public init(name: String, kind: Kind, scope: Scope, help: String, allowsEmpty: Bool = false, datasets: [String]? = nil) {
+        (self.name, self.kind, self.scope, self.help, self.allowsEmpty, self.datasets) = (name, kind, scope, help, allowsEmpty, datasets)
     }
+
+    /// Whether the key applies to the dataset called `data`.
+    public func applies(to data: String) -> Bool { datasets?.contains(data) ?? true }
 
     /// What the key allows, for messages and help ("an integer in 1…100000").
     public var allowed: String {

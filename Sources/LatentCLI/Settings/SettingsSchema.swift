@@ -13,6 +13,8 @@ public enum SettingsSchema {
         SettingKey(name: "clip-norm", kind: .double(0...1e6), scope: .all, help: "gradient-norm clipping (0 = off)"),
         SettingKey(name: "seed", kind: .int(0...Int.max), scope: .all, help: "seed of every random draw"),
         SettingKey(name: "threads", kind: .int(1...256), scope: .all, help: "worker threads of the matrix kernels"),
+        SettingKey(name: "noise", kind: .double(0...10), scope: .all, help: "σ of the 2-D density's Gaussian noise (moons: scikit-learn's noise, before scaling; default: the density's own, FFJORD's)", datasets: DensityParameters.noiseDatasets),
+        SettingKey(name: "scale", kind: .double(0.001...1000), scope: .all, help: "overall size of the 2-D density (moons: 1 = scikit-learn's, 2 = FFJORD's, the default)", datasets: DensityParameters.scaleDatasets),
         SettingKey(name: "picture-every", kind: .int(0...100_000), scope: .all, help: "save pictures every N epochs (0 = only at the end)"),
         SettingKey(name: "binarize", kind: .choice(["none", "dynamic", "static"]), scope: .vaeFamily, help: "pixels in [0, 1] as Bernoulli draws: dynamic = a fresh draw of the training images every epoch (the IWAE paper's protocol), static = one fixed draw; the test split is drawn once with a fixed seed, the same for every run"),
         SettingKey(name: "eval-samples", kind: .int(0...100_000), scope: .vaeFamily, help: "importance samples K for the per-epoch IWAE estimate of log p(x) (0 = off)"),
