@@ -81,8 +81,10 @@ def flops_per_step(name):
 
 
 def measure(name, framework, step, batch_size, unit, threads, seconds, repeats, warmup, peak=None):
-    """Times `step()` like Latent's `Benchmarks.run` (one step, `warmup` seconds untimed, then
-    `seconds` in `repeats` parts, median rate) and returns the result's JSON object. `peak`
+    """Times `step()` like Latent's `Benchmarks.run` (untimed steps, `warmup` seconds untimed, then
+    `seconds` in `repeats` parts, median rate) and returns the result's JSON object. The untimed
+    steps are three, not one: jax.jit compiles at the first, torch.compile compiles the loss and
+    its backward at the first and the Adam step again at the second (its state appears). `peak`
     (Latent's measured GFLOP/s per thread on this machine, when given) adds the fraction of peak."""
     def timed(window):
         start, n = time.perf_counter(), 0
@@ -93,7 +95,8 @@ def measure(name, framework, step, batch_size, unit, threads, seconds, repeats, 
             if elapsed >= window:
                 return n, elapsed
 
-    step()
+    for _ in range(3):
+        step()
     timed(warmup)
     rates, total = [], 0
     for _ in range(repeats):
