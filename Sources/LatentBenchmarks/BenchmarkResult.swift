@@ -1,11 +1,11 @@
 import Foundation
 
 /// One measured workload: throughput, arithmetic rate, and (with `quality`) the number reached.
-/// `jsonLine()` is the line `latent bench` prints; `bench/pytorch_workloads.py` prints the same fields.
+/// `jsonLine()` is the line `latent bench` prints; the peers' scripts (`bench/peer_common.py`) print the same fields.
 public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// Which workload (`mlp-vae`, `cvae`, `conv-vae`, `realnvp-2d`, `realnvp-mnist`).
     public var workload: String
-    /// `Latent` here; `PyTorch <version>` in the PyTorch script's lines.
+    /// `Latent` here; `PyTorch <version>`, `torch.compile <version>` or `JAX <version> jit` in the peers' lines.
     public var framework: String
     /// `img/s` or `steps/s`.
     public var unit: String
