@@ -33,7 +33,7 @@ let package = Package(
         // Umbrella module re-exporting the public layers.
         .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz", "LatentModels"]),
         // The reference training workloads of the performance issue, timed and profiled.
-        .target(name: "LatentBenchmarks", dependencies: ["Latent"]),
+        .target(name: "LatentBenchmarks", dependencies: ["Latent", "CLatentKernels"]),
         // The `latent` command's implementation: argument parsing, run configuration, progress, run files.
         .target(name: "LatentCLI", dependencies: [
             "Latent", "LatentBenchmarks",
@@ -42,7 +42,7 @@ let package = Package(
         ]),
         // Executables.
         .executableTarget(name: "latent", dependencies: ["LatentCLI"]),
-        .executableTarget(name: "latent-bench", dependencies: ["Latent", "CLatentKernels"]),
+        .executableTarget(name: "latent-bench", dependencies: ["Latent", "LatentBenchmarks", "CLatentKernels"]),
         // Tests mirror the source tree; LatentTestSupport holds helpers every test target shares.
         .target(name: "LatentTestSupport", path: "Tests/LatentTestSupport"),
         .testTarget(name: "CLatentKernelsTests", dependencies: ["CLatentKernels"]),

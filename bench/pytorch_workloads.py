@@ -7,41 +7,29 @@ timed like Latent's `Benchmarks.run`: a pool of batches built up front, `--warmu
 untimed training, then `--seconds` split into `--repeats` parts; the median rate is reported.
 Prints one JSON line per workload with the field names of Latent's `BenchmarkResult`.
 
-    python pytorch_workloads.py --data ../shared/data/mnist --threads 2 [--seconds 10] [--workloads mlp-vae,cvae]
+With `--compile`, the loss (forward; its backward through AOTAutograd) and the Adam step are each
+wrapped in `torch.compile` (Inductor's C++ back end; the first steps compile, untimed).
+
+    python pytorch_workloads.py --data ../shared/data/mnist --threads 2 [--compile] [--seconds 10] [--workloads mlp-vae,cvae]
 """
 import argparse
-import datetime
-import gzip
 import json
 import math
 import os
-import platform
-import statistics
-import time
+import sys
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-PEAK_GFLOPS_PER_CORE = 277.0  # AMD Zen 5, AVX-512: the same constant as Latent's MachinePeak
-WORKLOADS = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist"]
-
-
-def read_idx(path):
-    """An IDX file (gzip) as a numpy array of its dimensions."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_common  # noqa: E402
+from peer_common import read_idx  # noqa: E402,F401  (bench/reference_conv_vae.py imports it from here)
 
 
 def mnist_train(directory):
-    images = read_idx(os.path.join(directory, "train-images-idx3-ubyte.gz"))
-    labels = read_idx(os.path.join(directory, "train-labels-idx1-ubyte.gz"))
-    x = torch.from_numpy(images.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
-    return x, torch.from_numpy(labels.astype(np.int64))
+    x, y = peer_common.mnist_arrays(directory)
+    return torch.from_numpy(x), torch.from_numpy(y)
 
 
 # ---- models -------------------------------------------------------------------------------
@@ -156,147 +144,57 @@ def alternating(flipped):
     return 1 - kept if flipped else kept
 
 
-def two_moons(n, noise=0.05, generator=None):
-    """scikit-learn's make_moons (scale 1): two interleaved half circles plus Gaussian noise."""
-    outer = n // 2
-    inner = n - outer
-    a = torch.linspace(0, math.pi, outer)
-    b = torch.linspace(0, math.pi, inner)
-    xs = torch.cat([torch.stack([torch.cos(a), torch.sin(a)], 1),
-                    torch.stack([1 - torch.cos(b), 1 - torch.sin(b) - 0.5], 1)])
-    xs = xs + noise * torch.randn(xs.shape, generator=generator)
-    return xs[torch.randperm(n, generator=generator)]
-
-
-# ---- FLOPs (the same count as Latent's FLOPCount) -----------------------------------------
-
-def flops_per_step(name):
-    def linear(i, o, grad=True):
-        return (i * o, grad)
-
-    def conv(cin, cout, k, positions, grad=True):
-        return (positions * cout * cin * k * k, grad)
-
-    def coupling(d, hidden, count):
-        widths = [d] + hidden + [d]
-        return [linear(widths[i], widths[i + 1], not (c == 0 and i == 0))
-                for c in range(count) for _ in range(2) for i in range(len(widths) - 1)]
-
-    layers = {
-        "mlp-vae": [linear(784, 400, False), linear(400, 40), linear(20, 400), linear(400, 784)],
-        "cvae": [linear(794, 400, False), linear(400, 40), linear(30, 400), linear(400, 784)],
-        "conv-vae": [conv(1, 32, 4, 196, False), conv(32, 64, 4, 49), linear(3136, 32), linear(16, 3136),
-                     conv(32, 64, 4, 49), conv(1, 32, 4, 196)],
-        "realnvp-2d": coupling(2, [64, 64], 8),
-        "realnvp-mnist": coupling(784, [512, 512], 8),
-    }[name]
-    macs = sum(m * (3 if g else 2) for m, g in layers)
-    return 2.0 * macs * (512 if name == "realnvp-2d" else 128)
-
-
 # ---- timing -------------------------------------------------------------------------------
 
-def build(name, data, pool=64):
-    """(model, batches, batch size, unit) for a workload."""
+def build(name, mnist):
+    """(model, batches as tensors, batch size, unit) for a workload (data from peer_common)."""
     torch.manual_seed(0)
-    if name == "realnvp-2d":
-        g = torch.Generator().manual_seed(0)
-        model = RealNVP([alternating(k % 2 == 1) for k in range(8)], [64, 64], 1.0)
-        return model, [(two_moons(512, generator=g), None) for _ in range(pool)], 512, "steps/s"
-    x, y = data
-    batches = [(x[i * 128:(i + 1) * 128].contiguous(), y[i * 128:(i + 1) * 128].contiguous()) for i in range(pool)]
+    pool, batch_size, unit = peer_common.batches(name, mnist)
+    pool = [(torch.from_numpy(x), None if y is None else torch.from_numpy(y)) for x, y in pool]
     model = {
         "mlp-vae": lambda: MLPVAE(),
         "cvae": lambda: MLPVAE(condition=10),
         "conv-vae": lambda: ConvVAE(),
+        "realnvp-2d": lambda: RealNVP([alternating(k % 2 == 1) for k in range(8)], [64, 64], 1.0),
         "realnvp-mnist": lambda: RealNVP([checkerboard(k % 2 == 1) for k in range(8)], [512, 512], 2.0, image=True),
     }[name]()
-    return model, batches, 128, "img/s"
+    return model, pool, batch_size, unit
 
 
-def measure(name, data, threads, seconds, repeats, warmup):
-    model, batches, batch_size, unit = build(name, data)
+def measure(name, mnist, args):
+    model, pool, batch_size, unit = build(name, mnist)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn, update = model.loss, optimizer.step
+    if args.compile:
+        loss_fn = torch.compile(model.loss)
+        update = torch.compile(optimizer.step)
     state = {"next": 0}
 
     def step():
-        x, y = batches[state["next"]]
-        state["next"] = (state["next"] + 1) % len(batches)
-        loss = model.loss(x, y)
+        x, y = pool[state["next"]]
+        state["next"] = (state["next"] + 1) % len(pool)
+        loss = loss_fn(x, y)
         loss.item()
         optimizer.zero_grad()
         loss.backward()
-        optimizer.step()
+        update()
 
-    def timed(window):
-        start, n = time.perf_counter(), 0
-        while True:
-            step()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= window:
-                return n, elapsed
-
-    step()
-    timed(warmup)
-    rates, total = [], 0
-    for _ in range(repeats):
-        n, elapsed = timed(seconds / repeats)
-        rates.append(n / elapsed)
-        total += n
-    steps_per_second = statistics.median(rates)
-    flops = flops_per_step(name)
-    gflops = flops * steps_per_second * 1e-9
-    return {
-        "batchSize": batch_size,
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "flopsPerStep": flops,
-        "fractionOfPeak": round(gflops / (PEAK_GFLOPS_PER_CORE * threads), 4),
-        "framework": "PyTorch " + torch.__version__,
-        "gflops": round(gflops, 2),
-        "machine": machine(),
-        "peakGflopsPerCore": PEAK_GFLOPS_PER_CORE,
-        "repeats": repeats,
-        "steps": total,
-        "stepsPerSecond": round(steps_per_second, 2),
-        "threads": threads,
-        "throughput": round(steps_per_second * (batch_size if unit == "img/s" else 1), 1),
-        "unit": unit,
-        "workload": name,
-    }
-
-
-def machine():
-    model = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{model} ({os.cpu_count()} cores)"
+    framework = ("torch.compile " if args.compile else "PyTorch ") + torch.__version__
+    return peer_common.measure(name, framework, step, batch_size, unit, args.threads, args.seconds, args.repeats,
+                               args.warmup, args.peak)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True, help="folder with MNIST's train-*-idx*-ubyte.gz files")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--warmup", type=float, default=1.0)
-    parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    peer_common.add_arguments(parser)
+    parser.add_argument("--compile", action="store_true", help="torch.compile the loss and the optimizer step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
-    names = args.workloads.split(",")
+    names = peer_common.workload_names(parser, args)
+    mnist = peer_common.mnist_arrays(args.data) if any(n != "realnvp-2d" for n in names) else None
     for name in names:
-        if name not in WORKLOADS:
-            parser.error(f"unknown workload {name}; expected one of {', '.join(WORKLOADS)}")
-    data = mnist_train(args.data) if any(n != "realnvp-2d" for n in names) else None
-    for name in names:
-        print(json.dumps(measure(name, data, args.threads, args.seconds, args.repeats, args.warmup), sort_keys=True), flush=True)
+        print(json.dumps(measure(name, mnist, args), sort_keys=True), flush=True)
 
 
 if __name__ == "__main__":

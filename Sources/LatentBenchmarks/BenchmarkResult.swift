@@ -1,11 +1,11 @@
 import Foundation
 
 /// One measured workload: throughput, arithmetic rate, and (with `quality`) the number reached.
-/// `jsonLine()` is the line `latent bench` prints; `bench/pytorch_workloads.py` prints the same fields.
+/// `jsonLine()` is the line `latent bench` prints; the peers' scripts (`bench/peer_common.py`) print the same fields.
 public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// Which workload (`mlp-vae`, `cvae`, `conv-vae`, `realnvp-2d`, `realnvp-mnist`).
     public var workload: String
-    /// `Latent` here; `PyTorch <version>` in the PyTorch script's lines.
+    /// `Latent` here; `PyTorch <version>`, `torch.compile <version>` or `JAX <version> jit` in the peers' lines.
     public var framework: String
     /// `img/s` or `steps/s`.
     public var unit: String
@@ -25,10 +25,14 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var flopsPerStep: Double
     /// flopsPerStep × stepsPerSecond, in GFLOP/s.
     public var gflops: Double
-    /// gflops ÷ (`peakGflopsPerCore` × threads).
+    /// gflops ÷ (`peakGflopsPerThread` × threads).
     public var fractionOfPeak: Double
-    /// The peak assumed per core (`MachinePeak.gflopsPerCore`).
-    public var peakGflopsPerCore: Double
+    /// The CPU model (`MachinePeak.cpu`, e.g. `AMD EPYC (family 25, model 17)`).
+    public var cpu: String
+    /// The GEMM's code path the peak was measured for: `avx512`, `avx2` or `portable`.
+    public var isa: String
+    /// The measured float32 limit of one thread on that path, GFLOP/s (`MachinePeak.gflopsPerThread`).
+    public var peakGflopsPerThread: Double
     /// The quality run's numbers (e.g. `test_negative_elbo`), when it ran.
     public var quality: [String: Double]?
     /// The name of the metric the target applies to.
@@ -46,7 +50,8 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
 
     /// A result from its measured parts (the derived rates are computed here).
     public init(workload: BenchmarkWorkload, framework: String = "Latent", stepsPerSecond: Double, threads: Int,
-                repeats: Int, steps: Int, date: Date = Date(), machine: String = MachineDescription.current) {
+                repeats: Int, steps: Int, date: Date = Date(), machine: String = MachineDescription.current,
+                peak: MachinePeak = .current) {
         self.workload = workload.rawValue
         self.framework = framework
         self.unit = workload.unit
@@ -58,8 +63,10 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         self.steps = steps
         self.flopsPerStep = FLOPCount.perStep(workload)
         self.gflops = flopsPerStep * stepsPerSecond * 1e-9
-        self.peakGflopsPerCore = MachinePeak.gflopsPerCore
-        self.fractionOfPeak = gflops / MachinePeak.gflops(threads: threads)
+        self.cpu = peak.cpu
+        self.isa = peak.isa
+        self.peakGflopsPerThread = peak.gflopsPerThread
+        self.fractionOfPeak = gflops / peak.gflops(threads: threads)
         let target = workload.qualityTarget
         self.qualityMetric = target.metric
         self.qualityTarget = target.value
@@ -83,6 +90,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         r.stepsPerSecond = Self.round(stepsPerSecond, 2)
         r.gflops = Self.round(gflops, 2)
         r.fractionOfPeak = Self.round(fractionOfPeak, 4)
+        r.peakGflopsPerThread = Self.round(peakGflopsPerThread, 1)
         r.qualitySeconds = qualitySeconds.map { Self.round($0, 1) }
         r.quality = quality?.mapValues { Self.round($0, 4) }
         let encoder = JSONEncoder()
@@ -93,17 +101,5 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     private static func round(_ x: Double, _ digits: Int) -> Double {
         let scale = Foundation.pow(10, Double(digits))
         return (x * scale).rounded() / scale
-    }
-}
-
-/// A one-line description of the machine: CPU model and logical cores.
-public enum MachineDescription {
-    /// E.g. "AMD EPYC 9B45 (2 cores)"; the CPU model is read from /proc/cpuinfo where it exists.
-    public static var current: String {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-            .split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
-        return "\(model ?? "unknown CPU") (\(cores) cores)"
     }
 }

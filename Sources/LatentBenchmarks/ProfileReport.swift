@@ -35,10 +35,20 @@ public struct ProfileReport: Codable, CustomStringConvertible, Sendable {
     public var bytesPerStep: Double
     /// Labels, most time first.
     public var rows: [Row]
+    /// The CPU model (`MachinePeak.cpu`).
+    public var cpu: String
+    /// The GEMM's code path (`MachinePeak.isa`).
+    public var isa: String
+    /// The measured float32 limit of one thread on that path, GFLOP/s.
+    public var peakGflopsPerThread: Double
 
     /// A report from the profiler's totals over `steps` steps taking `seconds` in all.
-    init(workload: BenchmarkWorkload, threads: Int, steps: Int, seconds: Double, entries: [Profiler.Entry]) {
+    init(workload: BenchmarkWorkload, threads: Int, steps: Int, seconds: Double, entries: [Profiler.Entry],
+         peak: MachinePeak = .current) {
         self.workload = workload.rawValue
+        self.cpu = peak.cpu
+        self.isa = peak.isa
+        self.peakGflopsPerThread = peak.gflopsPerThread
         self.threads = threads
         self.steps = steps
         let n = Double(max(steps, 1))

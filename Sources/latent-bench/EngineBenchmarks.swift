@@ -1,11 +1,13 @@
 import Latent
+import LatentBenchmarks
 import CLatentKernels
 
 /// The core-engine benchmark cases: SGEMM, elementwise throughput, per-op overhead, and a full
 /// MLP training step. Each returns its JSON line.
 enum EngineBenchmarks {
-    /// SGEMM through `Tensor.matmul` (what users get): GFLOP/s = 2mnk / time.
-    static func gemm(m: Int, k: Int, n: Int, threads: Int, transpose: String = "NN") -> JSONLine {
+    /// SGEMM through `Tensor.matmul` (what users get): GFLOP/s = 2mnk / time, and that rate's
+    /// fraction of `peak` for the threads it ran on.
+    static func gemm(m: Int, k: Int, n: Int, threads: Int, transpose: String = "NN", peak: MachinePeak) -> JSONLine {
         let gen = RandomGenerator(seed: 1)
         let a = transpose.hasPrefix("T") ? Tensor.randn([k, m], generator: gen) : Tensor.randn([m, k], generator: gen)
         let b = transpose.hasSuffix("T") ? Tensor.randn([n, k], generator: gen) : Tensor.randn([k, n], generator: gen)
@@ -24,8 +26,11 @@ enum EngineBenchmarks {
         }
         var j = JSONLine()
         j.add("case", "sgemm"); j.add("op", transpose); j.add("m", m); j.add("k", k); j.add("n", n)
-        j.add("threads", transpose == "NN" ? threads : 1)
-        j.add("gflops", 2.0 * Double(m * n * k) / seconds * 1e-9, digits: 1)
+        let used = transpose == "NN" ? threads : 1
+        let gflops = 2.0 * Double(m * n * k) / seconds * 1e-9
+        j.add("threads", used)
+        j.add("gflops", gflops, digits: 1)
+        j.add("fraction_of_peak", gflops / peak.gflops(threads: used), digits: 3)
         j.add("isa", String(cString: lk_gemm_isa()))
         return j
     }

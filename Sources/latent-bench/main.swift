@@ -1,4 +1,5 @@
 import Latent
+import LatentBenchmarks
 import Foundation
 
 /// latent-bench: release-mode benchmarks of the engine, one JSON line per case.
@@ -35,15 +36,23 @@ func emit(_ line: JSONLine) {
     fflush(stdout)
 }
 
+// The machine every line is measured on: a header line, and the same words as `latent bench` on stderr.
+let peak = MachinePeak.current
+var header = JSONLine()
+header.add("case", "machine"); header.add("cpu", peak.cpu); header.add("isa", peak.isa)
+header.add("peak_gflops_per_thread", peak.gflopsPerThread, digits: 1)
+emit(header)
+FileHandle.standardError.write("latent-bench: \(peak.summary)\n".data(using: .utf8)!)
+
 let gemmSizes = [(128, 784, 400), (128, 400, 784), (512, 512, 512), (1024, 1024, 1024)]
 for t in threadCounts {
     Threads.count = t
     if only == nil || only == "sgemm" {
-        for (m, k, n) in gemmSizes { emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: t)) }
+        for (m, k, n) in gemmSizes { emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: t, peak: peak)) }
         if t == threadCounts[0] {
             for (m, k, n) in gemmSizes.prefix(3) {
-                emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: 1, transpose: "TN"))
-                emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: 1, transpose: "NT"))
+                emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: 1, transpose: "TN", peak: peak))
+                emit(EngineBenchmarks.gemm(m: m, k: k, n: n, threads: 1, transpose: "NT", peak: peak))
             }
         }
     }

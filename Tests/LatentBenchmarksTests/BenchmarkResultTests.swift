@@ -5,10 +5,11 @@ import XCTest
 final class BenchmarkResultTests: XCTestCase {
     func testDerivedRatesAndJSONLine() throws {
         var r = BenchmarkResult(workload: .mlpVAE, stepsPerSecond: 200, threads: 2, repeats: 5, steps: 1000,
-                                date: Date(timeIntervalSince1970: 0), machine: "test CPU (2 cores)")
+                                date: Date(timeIntervalSince1970: 0), machine: "test CPU (2 cores)",
+                                peak: MachinePeak(cpu: "test CPU", isa: "avx2", gflopsPerThread: 72.5))
         XCTAssertEqual(r.throughput, 25_600)
         XCTAssertEqual(r.gflops, FLOPCount.perStep(.mlpVAE) * 200 * 1e-9, accuracy: 1e-9)
-        XCTAssertEqual(r.fractionOfPeak, r.gflops / (2 * MachinePeak.gflopsPerCore), accuracy: 1e-12)
+        XCTAssertEqual(r.fractionOfPeak, r.gflops / (2 * 72.5), accuracy: 1e-12)
         XCTAssertNil(r.qualityMet)
         r.setQuality(["test_negative_elbo": 105.2], seconds: 60)
         XCTAssertEqual(r.qualityMet, true)
@@ -25,9 +26,12 @@ final class BenchmarkResultTests: XCTestCase {
         XCTAssertEqual(decoded.qualityTarget, 105.8)
         XCTAssertEqual(decoded.quality?["test_negative_elbo"], 106.0)
         XCTAssertEqual(decoded.date, "1970-01-01T00:00:00Z")
+        XCTAssertEqual(decoded.cpu, "test CPU")
+        XCTAssertEqual(decoded.isa, "avx2")
+        XCTAssertEqual(decoded.peakGflopsPerThread, 72.5)
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
         for key in ["workload", "unit", "throughput", "threads", "batchSize", "flopsPerStep", "gflops", "fractionOfPeak",
-                    "quality", "qualityTarget", "qualityMet", "date", "machine"] {
+                    "quality", "qualityTarget", "qualityMet", "date", "machine", "cpu", "isa", "peakGflopsPerThread"] {
             XCTAssertNotNil(object[key], key)
         }
     }

@@ -10,5 +10,6 @@
 #include "lk_reduce.h"
 #include "lk_conv.h"
 #include "lk_optim.h"
+#include "lk_peak.h"
 
 #endif

@@ -29,6 +29,8 @@ struct BenchCommand: ParsableCommand {
         guard threads >= 1, seconds > 0, steps >= 1 else { throw CLIError.usage("need --threads ≥ 1, --seconds > 0, --steps ≥ 1") }
         let source = dataDir.map { DataSource(directory: URL(fileURLWithPath: $0)) } ?? DataSource()
         let options = BenchmarkOptions(threads: threads, seconds: seconds, quality: quality, source: source)
+        // For people, on stderr (stdout stays one JSON line per workload): what every line is measured against.
+        FileHandle.standardError.write(Data("latent bench: \(MachinePeak.current.summary), \(threads) thread(s)\n".utf8))
         for workload in chosen {
             do {
                 if profile {
