@@ -35,6 +35,8 @@ public final class TestHTTPServer: @unchecked Sendable {
         public let path: String
         /// The `Range` header's value (`bytes=100-`), nil without one.
         public let range: String?
+
+        public init(path: String, range: String?) { (self.path, self.range) = (path, range) }
     }
 
     /// The port the kernel gave.

@@ -101,6 +101,8 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         let http = response as? HTTPURLResponse
         let status = http?.statusCode ?? 0
         switch status {
+        case 200 where bytes == 0:
+            break
         case 200:
             do {
                 try handle?.truncate(atOffset: 0)
