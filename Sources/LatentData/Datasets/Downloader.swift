@@ -81,7 +81,8 @@ struct Downloader {
             case let .stalled(seconds):
                 lastProblem = "stalled: no data for \(String(format: "%g", seconds)) s after \(bytes) of \(file.size) bytes"
             case let .connection(message):
-                lastProblem = bytes < file.size ? "truncated: the transfer ended after \(bytes) of \(file.size) bytes (\(message))" : message
+                lastProblem = bytes == 0 ? "connection failed: \(message)"
+                    : "truncated: the transfer ended after \(bytes) of \(file.size) bytes (\(message))"
             case .completed:
                 lastProblem = "truncated: the server closed the response after \(bytes) of \(file.size) bytes"
             }
