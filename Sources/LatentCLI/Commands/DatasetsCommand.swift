@@ -76,7 +76,6 @@ struct DatasetsDownloadCommand: ParsableCommand {
     /// (`CLIError`s: exit 64). Called by `run`, not ArgumentParser's `validate`, which would wrap
     /// the error and lose its exit code.
     func checkArguments() throws {
-        guard !names.isEmpty else { throw CLIError.usage("name a dataset to download: one or more of \(DataSource.downloadableNames.joined(separator: ", "))") }
         for name in names where !DataSource.downloadableNames.contains(name) {
             if DatasetCatalog.names.contains(name) {
                 throw CLIError.usage("dataset '\(name)' is built in (generated, no files); nothing to download. Downloadable: \(DataSource.downloadableNames.joined(separator: ", "))")
