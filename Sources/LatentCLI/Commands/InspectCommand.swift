@@ -48,37 +48,3 @@ struct InspectCommand: ParsableCommand {
         }
     }
 }
-
-/// `latent datasets`: what data `latent` knows, where it looks for files, and what it finds.
-struct DatasetsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "datasets", abstract: "List the datasets, where their files are looked for, and whether they are found.")
-
-    @Option(name: .long, help: "Also look in this folder (as --data-dir does for train).")
-    var dataDir: String?
-
-    @OptionGroup var outputOptions: OutputOptions
-
-    func run() throws {
-        let console = outputOptions.console()
-        let source = dataDir.map { DataSource(directory: URL(fileURLWithPath: $0)) } ?? DataSource()
-        let roots = source.searchRoots.map(\.path)
-        console.result("Looked for files in (first match wins): " + roots.joined(separator: ", "))
-        console.result("Set another folder with --data-dir DIR or LATENT_DATA=DIR.\n")
-        var entries: [[String: Any]] = []
-        for name in DatasetCatalog.names {
-            let files = DatasetCatalog.files(name)
-            let found = files.map { file in roots.first { FileManager.default.fileExists(atPath: "\($0)/\(file)") }.map { "\($0)/\(file)" } }
-            let status = files.isEmpty ? "built in" : (found.allSatisfy { $0 != nil } ? "found" : "missing")
-            entries.append(["name": name, "status": status, "files": files, "found": found.compactMap { $0 },
-                            "summary": DatasetCatalog.summary(name)])
-            console.result("\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(status.padding(toLength: 12, withPad: " ", startingAt: 0)) \(DatasetCatalog.summary(name))")
-            if status == "found" {
-                console.result("               in " + URL(fileURLWithPath: found[0]!).deletingLastPathComponent().path)
-            }
-            if status == "missing" {
-                console.result("               needs " + files.joined(separator: ", ") + " (the original files, e.g. from the dataset's home page)")
-            }
-        }
-        console.json(["event": "datasets", "search": roots, "datasets": entries])
-    }
-}
