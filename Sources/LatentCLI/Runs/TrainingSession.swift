@@ -24,6 +24,8 @@ public final class TrainingSession {
     var isWriter: Bool { (communicator?.rank ?? 0) == 0 }
     /// Ranks in the run (1 without MPI).
     var ranks: Int { communicator?.size ?? 1 }
+    /// What the gradient sums cost per step in a distributed run (for summary.json).
+    private var reduction: (waitSecondsPerStep: Double, floatsPerStep: Int)?
 
     public init(settings: RunSettings, folder: RunFolder, console: Console, tensorboard: URL? = nil) {
         (self.settings, self.folder, self.console, self.tensorboard) = (settings, folder, console, tensorboard)
@@ -130,6 +132,7 @@ public final class TrainingSession {
             }
             throw CLIError.failed("training stopped: \(error)")
         }
+        reduction = trainer.reductionStatistics
         guard isWriter else { return history.last?.test ?? [:] }
         if stopRequested() { throw interrupted("after the last epoch, before the final pictures") }
         // The best checkpoint's weights are the ones later commands read; pictures use the final weights.
@@ -170,11 +173,17 @@ public final class TrainingSession {
     }
 
     private func writeSummary(_ final: [String: Double], seconds: Double, parameters: Int) throws {
-        let record: [String: Any] = [
+        var record: [String: Any] = [
             "model": settings.model.rawValue, "data": settings.data, "epochs": history.last?.epoch ?? 0,
-            "test": final, "seconds": seconds, "parameters": parameters, "threads": Threads.count,
+            "test": final, "seconds": seconds, "parameters": parameters, "threads": Threads.count, "ranks": ranks,
             "checkpoint": FileManager.default.fileExists(atPath: folder.bestCheckpoint.path) ? folder.bestCheckpoint.path : folder.lastCheckpoint.path,
         ]
+        if let reduction = reduction {
+            // Bytes each rank sends into the gradient sums per step, and the wait for them that
+            // backward did not hide (docs/DISTRIBUTED.md has the cost model).
+            record["allreduce_bytes_per_step"] = reduction.floatsPerStep * 4
+            record["allreduce_wait_ms_per_step"] = reduction.waitSecondsPerStep * 1000
+        }
         try AtomicFile.write(Console.jsonLine(record) + "\n", to: folder.summary)
         console.json(["event": "done", "folder": folder.url.path, "test": final, "seconds": seconds])
         console.result("done in \(String(format: "%.1f", seconds)) s — test \(TrainingProgress.format(final))")
