@@ -54,6 +54,12 @@ public final class MPICommunicator: Communicator {
         return Int(request)
     }
 
+    /// Sums `buffer` with the blocking `MPI_Allreduce` — no deadline: for measuring it against
+    /// the nonblocking form training uses (`latent bench --allreduce`).
+    public func blockingSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
+        try check(lk_mpi_allreduce_sum_f32(buffer.baseAddress, buffer.count), "MPI_Allreduce")
+    }
+
     public func progress() throws {
         guard let first = outstanding.first else { return }
         var done: Int32 = 0
