@@ -38,7 +38,8 @@ public final class TrainingSession {
         try folder.create()
         folder.removeTemporaryFiles()
         if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
-        console.say("training \(settings.model.rawValue) on \(settings.data) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(Threads.count) threads) → \(folder.url.path)")
+        let dataName = data.train.name.hasPrefix(settings.data + ",") ? data.train.name : settings.data
+        console.say("training \(settings.model.rawValue) on \(dataName) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(Threads.count) threads) → \(folder.url.path)")
         console.json(["event": "start", "model": settings.model.rawValue, "data": settings.data, "folder": folder.url.path,
                       "parameters": model.module.parameterCount, "threads": Threads.count])
         let writer = try tensorboard.map { try TensorBoardWriter(directory: $0) }
