@@ -68,17 +68,22 @@ struct DatasetsCommand: ParsableCommand {
         for name in DatasetCatalog.names {
             let files = DatasetCatalog.files(name)
             let found = files.map { file in roots.first { FileManager.default.fileExists(atPath: "\($0)/\(file)") }.map { "\($0)/\(file)" } }
-            let status = files.isEmpty ? "built in" : (found.allSatisfy { $0 != nil } ? "found" : "missing")
+            let present = found.allSatisfy { $0 != nil }
+            let status = files.isEmpty ? "built in" : (present ? "found" : (name == "dsprites" ? "generated" : "missing"))
             entries.append(["name": name, "status": status, "files": files, "found": found.compactMap { $0 },
                             "summary": DatasetCatalog.summary(name)])
             console.result("\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(status.padding(toLength: 12, withPad: " ", startingAt: 0)) \(DatasetCatalog.summary(name))")
             if status == "found" {
                 console.result("               in " + URL(fileURLWithPath: found[0]!).deletingLastPathComponent().path)
             }
+            if status == "generated" {
+                console.result("               the original file, if you have it: " + files.joined(separator: ", "))
+            }
             if status == "missing" {
                 console.result("               needs " + files.joined(separator: ", ") + " (the original files, e.g. from the dataset's home page)")
             }
         }
+        console.result("\nYour own data: --data folder:PATH (PNG images, class = sub-folder), npy:FILE.npy or npy:DIR (train.npy + test.npy), npz:FILE.npz, csv:FILE.csv — see docs/DATA.md")
         console.json(["event": "datasets", "search": roots, "datasets": entries])
     }
 }

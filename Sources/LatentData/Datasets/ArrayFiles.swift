@@ -3,8 +3,8 @@ import LatentTensor
 
 /// Arrays of the user's own, from `.npy`, `.npz` and `.csv` files, read as examples: a 2-D array
 /// `[N, D]` is N points of D features (tabular data for flows); a 3-D array `[N, H, W]` or a 4-D
-/// array `[N, C, H, W]` (or `[N, H, W, C]`, NumPy's usual image order, when only the last axis can
-/// be the channels) with C = 1 or 3 is images, which must be uint8 (0…255, scaled to [0, 1]) or
+/// array `[N, C, H, W]` (or `[N, H, W, C]`, NumPy's usual image order, when axis 1 is not 1 or 3
+/// but the last axis is) with C = 1 or 3 is images, which must be uint8 (0…255, scaled to [0, 1]) or
 /// already in [0, 1].
 ///
 /// Which arrays are read:
@@ -102,7 +102,7 @@ public enum ArrayFiles {
             return array.values
         case 3, 4:
             var images = shape.count == 3 ? array.values.reshaped([n, 1, shape[1], shape[2]]) : array.values
-            if shape.count == 4 && !(1...4).contains(shape[1]) && (1...4).contains(shape[3]) {
+            if shape.count == 4 && ![1, 3].contains(shape[1]) && [1, 3].contains(shape[3]) {
                 images = images.permuted([0, 3, 1, 2])
             }
             let channels = images.shape[1]
