@@ -105,9 +105,9 @@ struct EvalCommand: ParsableCommand {
                 metrics["factorvae_score"] = withoutGrad {
                     FactorVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
                 }
-                metrics["betavae_score"] = withoutGrad {
-                    BetaVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows, generator: RandomGenerator(seed: seed ^ 0xBE7A)).score
-                }
+                // Not inside withoutGrad: the score trains its own linear classifier.
+                metrics["betavae_score"] = BetaVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows,
+                                                                generator: RandomGenerator(seed: seed ^ 0xBE7A)).score
                 if let renderFailure { throw CLIError.failed("eval: the disentanglement metrics could not draw their images: \(renderFailure)") }
             }
         case let .cvae(cvae, _):

@@ -194,7 +194,9 @@ public struct RunSettings: Equatable {
                 throw CLIError.usage("conditional: true needs class labels; '\(data)' has none")
             }
             if bool("conditional"), case .points = kind {
-                throw CLIError.usage("conditional: true needs class labels; '\(data)' is points, which are not conditioned on labels — use image data with classes")
+                throw CLIError.usage(OwnData.isOwn(data)
+                    ? "conditional: true conditions on image classes; '\(data)' is points, whose labels the flows do not read"
+                    : "conditional: true needs class labels; the 2-D densities have none")
             }
         }
     }
