@@ -29,6 +29,7 @@ final class OwnDataTests: XCTestCase {
         let config = try RunSettings.decode(json: String(contentsOf: latent.path("run/config.json"), encoding: .utf8), source: "config.json")
         XCTAssertEqual(config.data, "folder:" + latent.path("imgs").standardizedFileURL.path)
         XCTAssertEqual(config.double("test-fraction"), 0.25)
+        XCTAssertTrue(TrainCommand.defaultFolder(config).hasPrefix("runs/vae-imgs-"), TrainCommand.defaultFolder(config))
         let eval = try latent.run(["eval", latent.path("run").path, "--json"], timeout: 120, in: FileManager.default.temporaryDirectory)
         XCTAssertEqual(eval.status, 0, eval.stderr)
         let metrics = try LatentRunner.evalMetrics(eval.stdout)
