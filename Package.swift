@@ -30,13 +30,17 @@ let package = Package(
         .target(name: "LatentViz", dependencies: ["LatentTensor", "CZlib"]),
         // Layer 4: VAE family, flow models, the shared training loop.
         .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz"]),
+        // MPI loaded at run time (dlopen): no MPI needed to build, test or run on one process.
+        .target(name: "CLatentMPI", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Layer 5: data-parallel training over MPI ranks (or threads, for tests).
+        .target(name: "LatentDistributed", dependencies: ["LatentModels", "CLatentMPI"]),
         // Umbrella module re-exporting the public layers.
         .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentProbability", "LatentData", "LatentViz", "LatentModels"]),
         // The reference training workloads of the performance issue, timed and profiled.
         .target(name: "LatentBenchmarks", dependencies: ["Latent", "CLatentKernels"]),
         // The `latent` command's implementation: argument parsing, run configuration, progress, run files.
         .target(name: "LatentCLI", dependencies: [
-            "Latent", "LatentBenchmarks",
+            "Latent", "LatentBenchmarks", "LatentDistributed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentTestSupport", "LatentModels"]),
         .testTarget(name: "LatentDataTests", dependencies: ["LatentTestSupport", "LatentData", "LatentViz", "CZlib"]),
         .testTarget(name: "LatentVizTests", dependencies: ["LatentTestSupport", "LatentViz", "CZlib"]),
+        .testTarget(name: "LatentDistributedTests", dependencies: ["LatentTestSupport", "LatentDistributed", "Latent"]),
         .testTarget(name: "LatentBenchmarksTests", dependencies: ["LatentTestSupport", "LatentBenchmarks"]),
         // End-to-end tests run the built `latent` executable (hence the dependency on it).
         .testTarget(name: "LatentCLITests", dependencies: ["LatentTestSupport", "Latent", "LatentCLI", "latent"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LatentDistributed
 
 /// The `latent` command: train, evaluate, sample and explore latent-variable models.
 public struct LatentCommand: ParsableCommand {
@@ -36,6 +37,7 @@ public struct LatentCommand: ParsableCommand {
             }
             var command = try parseAsRoot(words)
             try command.run()
+            MPICommunicator.current?.finish()
             Foundation.exit(0)
         } catch let error as CLIError {
             fail(error.description, code: error.exitCode, json: json)
@@ -56,6 +58,13 @@ public struct LatentCommand: ParsableCommand {
         if json {
             print(Console.jsonLine(["event": "error", "message": line, "exit_code": Int(code)]))
             fflush(stdout)
+        }
+        if let group = MPICommunicator.current, group.size > 1 {
+            FileHandle.standardError.write(Data("error: rank \(group.rank) of \(group.size): \(line)\n".utf8))
+            // Interrupted: every rank stopped at the same step, after rank 0's checkpoint. Any
+            // other failure may have left ranks waiting: end the whole job.
+            if code == 130 || code == 143 { group.finish(); Foundation.exit(code) }
+            group.abort(code: code)
         }
         FileHandle.standardError.write(Data("error: \(line)\n".utf8))
         Foundation.exit(code)

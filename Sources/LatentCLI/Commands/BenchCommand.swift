@@ -18,8 +18,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print per-op time and allocation counts of training steps instead of throughput.") var profile = false
     @Option(name: .long, help: "Training steps profiled.") var steps = 20
     @Option(name: .long, help: "Folder holding MNIST.") var dataDir: String?
+    @Flag(name: .long, help: "Under mpirun: time the gradient sum (MPI allreduce) for 4 KB–16 MB messages instead (docs/DISTRIBUTED.md).") var allreduce = false
 
     func run() throws {
+        if allreduce { return try AllreduceBenchmark.run() }
         let chosen = try workloads.isEmpty ? BenchmarkWorkload.allCases : workloads.map { name in
             guard let w = BenchmarkWorkload(rawValue: name) else {
                 throw CLIError.unknown(what: "workload", name: name, valid: BenchmarkWorkload.allCases.map(\.rawValue))

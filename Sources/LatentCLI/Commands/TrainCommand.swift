@@ -24,6 +24,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Resolve and check the settings as training would (the memory estimate too), print them, and exit without creating anything.")
     var dryRun = false
 
+    @Flag(name: .long, help: "Train data-parallel over MPI (implied when started by mpirun/srun with more than one process); fails clearly when no MPI library is found. --batch-size is per rank.")
+    var distributed = false
+
+    @Option(name: .long, help: "Seconds a rank waits for the others before stopping the job (a rank died or hangs); 1…86400.")
+    var distributedTimeout: Double = 300
+
     @OptionGroup var outputOptions: OutputOptions
 
     @Argument(parsing: .allUnrecognized,
@@ -75,7 +81,16 @@ struct TrainCommand: ParsableCommand {
         Interruption.shared.install()
         let console = outputOptions.console()
         let model = words.first.flatMap { $0.hasPrefix("-") ? nil : $0 }
-        let flags = try TrainCommand.parseFlags(Array(words.dropFirst(model == nil ? 0 : 1)))
+        var flags = try TrainCommand.parseFlags(Array(words.dropFirst(model == nil ? 0 : 1)))
+        guard distributedTimeout.isFinite, (1...86_400).contains(distributedTimeout) else {
+            throw CLIError.usage("bad value for --distributed-timeout: \(distributedTimeout) — expected seconds in 1…86400")
+        }
+        let group = dryRun ? nil : try DistributedLaunch.start(requested: distributed, timeout: distributedTimeout)
+        if let group = group {
+            console.muted = group.rank != 0
+            if flags["threads"] == nil { flags["threads"] = String(DistributedLaunch.threadsPerRank()) }
+        }
+        let writer = (group?.rank ?? 0) == 0
         if let resume = resume {
             guard model == nil, config == nil, output == nil else {
                 throw CLIError.usage("--resume continues a run with its own settings; give no model, --config or --output with it")
@@ -92,15 +107,17 @@ struct TrainCommand: ParsableCommand {
                 stored.values[name] = try SettingsSchema.key(name)!.parse(value)
             }
             if dryRun { return try TrainCommand.dryRun(stored, folder: folder, resume: true, console: console) }
-            try AtomicFile.write(stored.json() + "\n", to: folder.config)
+            if writer { try AtomicFile.write(stored.json() + "\n", to: folder.config) }
             // Killed before its first checkpoint: nothing to continue from, so start over.
             let fresh = !FileManager.default.fileExists(atPath: folder.lastCheckpoint.path)
-            if fresh {
+            if fresh && writer {
                 console.say("\(resume) has no checkpoint yet (stopped before the first one): starting the run over")
                 folder.removeMetrics()
             }
-            try TrainingSession(settings: stored, folder: folder, console: console,
-                                tensorboard: tensorboard.map { URL(fileURLWithPath: $0) }).run(resume: !fresh)
+            let session = TrainingSession(settings: stored, folder: folder, console: console,
+                                          tensorboard: tensorboard.map { URL(fileURLWithPath: $0) })
+            session.communicator = group
+            try session.run(resume: !fresh)
             return
         }
         let file = try config.map { try RunSettings.readConfigFile(URL(fileURLWithPath: $0)) } ?? [:]
@@ -110,12 +127,14 @@ struct TrainCommand: ParsableCommand {
             throw CLIError.usage("\(folder.url.path) already holds a run; continue it with --resume \(folder.url.path) or choose another --output")
         }
         if dryRun { return try TrainCommand.dryRun(resolved, folder: folder, resume: false, console: console) }
-        if FileManager.default.fileExists(atPath: folder.config.path) {
+        if writer, FileManager.default.fileExists(atPath: folder.config.path) {
             console.say("\(folder.url.path) holds a run stopped before its first checkpoint: starting over there")
             folder.removeMetrics()
         }
-        try TrainingSession(settings: resolved, folder: folder, console: console,
-                            tensorboard: tensorboard.map { URL(fileURLWithPath: $0) }).run()
+        let session = TrainingSession(settings: resolved, folder: folder, console: console,
+                                      tensorboard: tensorboard.map { URL(fileURLWithPath: $0) })
+        session.communicator = group
+        try session.run()
     }
 
     static func defaultFolder(_ settings: RunSettings) -> String {

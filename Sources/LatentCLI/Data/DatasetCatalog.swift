@@ -2,9 +2,9 @@ import Foundation
 import Latent
 
 /// The datasets `latent` knows by name: the image files it reads (MNIST, Fashion-MNIST, the
-/// 5,000-image MNIST subset), dSprites (its file when present, else generated), the procedural
-/// sprites, and the 2-D toy densities — and the user's own files (`OwnData`: `folder:PATH`,
-/// `npy:`, `npz:`, `csv:`).
+/// 5,000-image MNIST subset, CIFAR-10), dSprites (its file when present, else generated), the
+/// procedural sprites, and the 2-D toy densities — and the user's own files (`OwnData`:
+/// `folder:PATH`, `npy:`, `npz:`, `csv:`).
 public enum DatasetCatalog {
     /// What kind of data a name gives.
     public enum Kind: Equatable {
@@ -26,6 +26,7 @@ public enum DatasetCatalog {
         if OwnData.isOwn(name) { return try OwnData.kind(name) }
         switch name {
         case "mnist", "fashion-mnist", "mnist-5k": return .images(shape: [1, 28, 28], levels: 256, classes: 10)
+        case "cifar10": return .images(shape: [3, 32, 32], levels: 256, classes: 10)
         case "sprites", "dsprites": return .images(shape: [1, 64, 64], levels: 2, classes: nil)
         default:
             guard Toy2D.named(name) != nil else { throw CLIError.unknown(what: "dataset", name: name, valid: names) }
@@ -39,6 +40,7 @@ public enum DatasetCatalog {
         case "mnist": return "70,000 handwritten digits 28×28 (60k train / 10k test), IDX files"
         case "fashion-mnist": return "70,000 clothing images 28×28 (60k / 10k), IDX files"
         case "mnist-5k": return "5,000 MNIST digits 28×28 (4k / 1k) in one CSV file"
+        case "cifar10": return "60,000 colour images 3×32×32 in 10 classes (50k / 10k), binary version"
         case "sprites": return "procedural dSprites-like 64×64 shapes with 5 known factors (built in)"
         case "dsprites": return "dSprites' 737,280 64×64 shapes on its exact factor grid: the original .npz when present, else generated"
         default:
@@ -75,12 +77,14 @@ public enum DatasetCatalog {
         case .images:
             let splits: DatasetSplits
             do {
-                splits = try DatasetSplits.load(named: name, source: source)
+                splits = name == "cifar10"
+                    ? try CIFAR10.load(source: source, trainLimit: trainSize, testLimit: testSize)
+                    : try DatasetSplits.load(named: name, source: source)
             } catch let error as DataError {
                 throw CLIError.failed("""
                     dataset '\(name)' is not available: \(error)
-                    Put the files in a folder and pass it with --data-dir DIR (or set LATENT_DATA=DIR); \
-                    see `latent datasets` for the file names.
+                    Download them with `latent datasets download \(name)`, or put the files in a folder and pass it \
+                    with --data-dir DIR (or set LATENT_DATA=DIR); see `latent datasets` for the file names.
                     """)
             }
             return DatasetSplits(train: trainSize > 0 ? splits.train.prefix(trainSize) : splits.train,
@@ -117,8 +121,33 @@ public enum DatasetCatalog {
         case "fashion-mnist": return ["fashion-mnist/train-images-idx3-ubyte.gz", "fashion-mnist/train-labels-idx1-ubyte.gz",
                                       "fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz"]
         case "mnist-5k": return ["mnist-5k/mnist_5k.csv.gz"]
+        case "cifar10": return ["cifar10/cifar-10-binary.tar.gz"]
         case "dsprites": return ["dsprites/" + DSprites.fileName]
         default: return []
         }
+    }
+
+    /// The sets of files (relative to a data root) any one of which supplies `name`: `files(name)`,
+    /// its decompressed copies, and for CIFAR-10 the extracted batch files.
+    static func acceptedFileSets(_ name: String) -> [[String]] {
+        let files = files(name)
+        var sets = [files, files.map { $0.hasSuffix(".gz") ? String($0.dropLast(3)) : $0 }]
+        if name == "cifar10" {
+            let batches = CIFAR10.trainFiles + [CIFAR10.testFile]
+            sets += [batches.map { "cifar10/\(CIFAR10.archiveFolder)/\($0)" }, batches.map { "cifar10/\($0)" }]
+        }
+        return sets
+    }
+
+    /// The paths supplying `name` in the first of `roots` (in order) that holds a whole accepted
+    /// set of its files; empty when none does (and for built-in data).
+    static func found(_ name: String, roots: [String]) -> [String] {
+        guard !files(name).isEmpty else { return [] }
+        for root in roots {
+            for set in acceptedFileSets(name) where set.allSatisfy({ FileManager.default.fileExists(atPath: "\(root)/\($0)") }) {
+                return set.map { "\(root)/\($0)" }
+            }
+        }
+        return []
     }
 }

@@ -22,6 +22,10 @@ public final class Console {
     /// Whether standard error is an interactive terminal (live progress bars only then).
     public let interactive: Bool
 
+    /// When true nothing is printed but warnings (the ranks other than 0 of a distributed run:
+    /// rank 0 speaks for the job).
+    public var muted = false
+
     public init(mode: OutputMode, interactive: Bool? = nil) {
         self.mode = mode
         self.interactive = interactive ?? (isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb")
@@ -29,21 +33,21 @@ public final class Console {
 
     /// A line of human-readable output (not in quiet or JSON mode).
     public func say(_ line: String) {
-        guard mode == .human else { return }
+        guard mode == .human, !muted else { return }
         print(line)
         fflush(stdout)
     }
 
     /// A result line: printed in human and quiet modes.
     public func result(_ line: String) {
-        guard mode != .json else { return }
+        guard mode != .json, !muted else { return }
         print(line)
         fflush(stdout)
     }
 
     /// One JSON object on its own line (JSON mode only). Keys are sorted.
     public func json(_ object: [String: Any]) {
-        guard mode == .json else { return }
+        guard mode == .json, !muted else { return }
         print(Console.jsonLine(object))
         fflush(stdout)
     }

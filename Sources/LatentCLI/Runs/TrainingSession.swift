@@ -16,6 +16,16 @@ public final class TrainingSession {
     public private(set) var history: [EpochReport] = []
     /// Asked after every training step: true stops with a resumable checkpoint (Ctrl-C, SIGTERM).
     public var stopRequested: () -> Bool = { Interruption.shared.requested }
+    /// The ranks of a distributed run (nil: this process alone). Every rank runs the same session;
+    /// rank 0 alone writes the run folder and speaks.
+    public var communicator: (any Communicator)?
+
+    /// Whether this process writes the run folder.
+    var isWriter: Bool { (communicator?.rank ?? 0) == 0 }
+    /// Ranks in the run (1 without MPI).
+    var ranks: Int { communicator?.size ?? 1 }
+    /// What the gradient sums cost per step in a distributed run (for summary.json).
+    private var reduction: (waitSecondsPerStep: Double, floatsPerStep: Int)?
 
     public init(settings: RunSettings, folder: RunFolder, console: Console, tensorboard: URL? = nil) {
         (self.settings, self.folder, self.console, self.tensorboard) = (settings, folder, console, tensorboard)
@@ -35,14 +45,17 @@ public final class TrainingSession {
         let model = try RunModel.build(settings)
         if case let .vae(vae, _) = model { vae.totalCorrelationDatasetSize = data.train.count }
         if stopRequested() { throw interrupted("before training started; nothing was saved") }
-        try folder.create()
-        folder.removeTemporaryFiles()
-        if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
+        if isWriter {
+            try folder.create()
+            folder.removeTemporaryFiles()
+            if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
+        }
+        let workers = ranks > 1 ? "\(ranks) ranks × \(Threads.count) threads, global batch \(settings.int("batch-size") * ranks)" : "\(Threads.count) threads"
         let dataName = data.train.name.hasPrefix(settings.data + ",") ? data.train.name : settings.data
-        console.say("training \(settings.model.rawValue) on \(dataName) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(Threads.count) threads) → \(folder.url.path)")
+        console.say("training \(settings.model.rawValue) on \(dataName) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(workers)) → \(folder.url.path)")
         console.json(["event": "start", "model": settings.model.rawValue, "data": settings.data, "folder": folder.url.path,
-                      "parameters": model.module.parameterCount, "threads": Threads.count])
-        let writer = try tensorboard.map { try TensorBoardWriter(directory: $0) }
+                      "parameters": model.module.parameterCount, "threads": Threads.count, "ranks": ranks])
+        let writer = isWriter ? try tensorboard.map { try TensorBoardWriter(directory: $0) } : nil
         defer { try? writer?.close() }
         if let writer = writer, !resume { try writer.addText("config", text: settings.json(), step: 0) }
         let final: [String: Double]
@@ -51,6 +64,7 @@ public final class TrainingSession {
         case let .cvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flow(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         }
+        guard isWriter else { return final }
         try writeSummary(final, seconds: Date().timeIntervalSince(start), parameters: model.module.parameterCount)
         try RunReport.write(folder: folder, settings: settings, history: history, final: final)
         return final
@@ -65,17 +79,18 @@ public final class TrainingSession {
         configuration.checkpointMetadata = [RunModel.settingsKey: settings.json(), RunModel.configurationKey: try model.configurationJSON()]
         let trainer = Trainer(model: m, optimizer: Adam(m.namedParameters(), learningRate: Float(settings.double("learning-rate"))),
                               configuration: configuration)
+        trainer.communicator = communicator
         if resume {
             do { try trainer.resume(from: folder.lastCheckpoint) } catch {
                 throw CLIError.failed("cannot resume from \(folder.lastCheckpoint.path): \(error)")
             }
             // The checkpoint's own record of its epochs is the truth: a kill after the checkpoint
             // but before the log append (or a log edited since) is mended here.
-            if !trainer.runRecords.isEmpty || trainer.epoch == 0 {
+            if isWriter, !trainer.runRecords.isEmpty || trainer.epoch == 0 {
                 try AtomicFile.write(trainer.runRecords.map { $0 + "\n" }.joined(), to: folder.metricsJSONL)
             }
             history = MetricsFiles.readHistory(folder.metricsJSONL)
-            try MetricsFiles.writeCSV(history, to: folder.metricsCSV)
+            if isWriter { try MetricsFiles.writeCSV(history, to: folder.metricsCSV) }
             let position = trainer.epochPosition.batches > 0
                 ? "in epoch \(trainer.epoch + 1) after batch \(trainer.epochPosition.batches)" : "after epoch \(trainer.epoch)"
             console.say("resuming \(position) (step \(trainer.step)) of \(epochs)")
@@ -102,7 +117,8 @@ public final class TrainingSession {
                 try writer?.addImage("samples", image: image, step: report.epoch)
             }
         }
-        let train = DataLoader(data.train, batchSize: settings.int("batch-size"), seed: seed,
+        // With N ranks the loader's batch is the global one: each rank trains on its share.
+        let train = DataLoader(data.train, batchSize: settings.int("batch-size") * ranks, seed: seed,
                                transform: settings.binarization == "dynamic" ? .dynamicBinarization : nil, prefetch: true)
         let test = DataLoader(data.test, batchSize: 500, shuffle: false)
         do { try trainer.fit(train: train, test: test) } catch let error as TrainingError {
@@ -117,6 +133,8 @@ public final class TrainingSession {
             }
             throw CLIError.failed("training stopped: \(error)")
         }
+        reduction = trainer.reductionStatistics
+        guard isWriter else { return history.last?.test ?? [:] }
         if stopRequested() { throw interrupted("after the last epoch, before the final pictures") }
         // The best checkpoint's weights are the ones later commands read; pictures use the final weights.
         try finalPictures(model, data: data, testImages: testImages, generator: sampleGenerator())
@@ -156,11 +174,17 @@ public final class TrainingSession {
     }
 
     private func writeSummary(_ final: [String: Double], seconds: Double, parameters: Int) throws {
-        let record: [String: Any] = [
+        var record: [String: Any] = [
             "model": settings.model.rawValue, "data": settings.data, "epochs": history.last?.epoch ?? 0,
-            "test": final, "seconds": seconds, "parameters": parameters, "threads": Threads.count,
+            "test": final, "seconds": seconds, "parameters": parameters, "threads": Threads.count, "ranks": ranks,
             "checkpoint": FileManager.default.fileExists(atPath: folder.bestCheckpoint.path) ? folder.bestCheckpoint.path : folder.lastCheckpoint.path,
         ]
+        if let reduction = reduction {
+            // Bytes each rank sends into the gradient sums per step, and the wait for them that
+            // backward did not hide (docs/DISTRIBUTED.md has the cost model).
+            record["allreduce_bytes_per_step"] = reduction.floatsPerStep * 4
+            record["allreduce_wait_ms_per_step"] = reduction.waitSecondsPerStep * 1000
+        }
         try AtomicFile.write(Console.jsonLine(record) + "\n", to: folder.summary)
         console.json(["event": "done", "folder": folder.url.path, "test": final, "seconds": seconds])
         console.result("done in \(String(format: "%.1f", seconds)) s — test \(TrainingProgress.format(final))")

@@ -16,6 +16,7 @@ extension RunSettings {
         switch data {
         case "mnist", "fashion-mnist": return (pick(train, 60_000, cap: true), pick(test, 10_000, cap: true))
         case "mnist-5k": return (pick(train, 4_000, cap: true), pick(test, 1_000, cap: true))
+        case "cifar10": return (pick(train, 50_000, cap: true), pick(test, 10_000, cap: true))
         case "sprites", "dsprites": return (pick(train, 20_000, cap: false), pick(test, 2_000, cap: false))
         default: return (pick(train, 50_000, cap: false), pick(test, 10_000, cap: false))
         }

@@ -178,10 +178,10 @@ public struct RunSettings: Equatable {
                 throw CLIError.usage("model \(model.rawValue) needs image data; '\(data)' is points — use a flow (realnvp, maf, nsf, …) or an image dataset (\(DatasetCatalog.fileNames.joined(separator: ", ")), sprites, dsprites, folder:PATH)")
             }
             if model.family == .cvae && string("task") == "class" && classes == nil {
-                throw CLIError.usage("cvae task 'class' needs labelled classes; '\(data)' has none — use --task quadrant or a labelled dataset (mnist, fashion-mnist, mnist-5k)")
+                throw CLIError.usage("cvae task 'class' needs labelled classes; '\(data)' has none — use --task quadrant or a labelled dataset (mnist, fashion-mnist, mnist-5k, cifar10)")
             }
-            if model.family == .vae && string("architecture") == "conv" && shape[1] != 28 && shape[1] != 64 {
-                throw CLIError.usage("architecture 'conv' takes 28×28 or 64×64 images, '\(data)' has \(shape)")
+            if model.family == .vae && string("architecture") == "conv" && ![28, 32, 64].contains(shape[1]) {
+                throw CLIError.usage("architecture 'conv' takes 28×28, 32×32 or 64×64 images, '\(data)' has \(shape)")
             }
         case .flow:
             if model == .iaf || model == .nsfAR, case let .images(shape, _, _) = kind {

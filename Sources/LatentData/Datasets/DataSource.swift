@@ -1,9 +1,6 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// Where named datasets (`mnist`, `fashion-mnist`, `mnist-5k`) are looked for, and whether a
+/// Where named datasets (`mnist`, `fashion-mnist`, `mnist-5k`, `cifar10`) are looked for, and whether a
 /// missing file may be downloaded.
 ///
 /// Files are looked for under the data root — `directory` if given, else `$LATENT_DATA` if set
@@ -11,7 +8,8 @@ import FoundationNetworking
 /// `cacheDirectory`, in a subfolder named after the dataset
 /// (`<root>/mnist/train-images-idx3-ubyte.gz`; the raw file without `.gz` is accepted too).
 /// Downloading is opt-in: with `allowDownload`, a missing file is fetched from the published
-/// mirrors into the first search root and checked against its published MD5 before use.
+/// mirrors into the first search root and checked against its published MD5 before use
+/// (`Downloader`: resumable, verified, placed atomically); `download(_:)` fetches a whole dataset.
 /// Files found on disk are checked against the published sizes and MD5s too (by default; about
 /// 20 ms for MNIST's training images in a release build): the size before reading, the MD5 while
 /// reading in 1 MB chunks. Files over `maxFileSize` are refused before reading, verified or not.
@@ -24,7 +22,9 @@ public struct DataSource {
     public var timeout: Double
     /// Whether files found on disk are checked against their published MD5 (downloads always are).
     public var verifyChecksums: Bool
-    /// Base URLs tried instead of the published mirrors (e.g. a local mirror); nil uses the published ones.
+    /// Data roots served over HTTP, tried instead of the published mirrors (a local mirror; the
+    /// tests' server): a file is fetched from `<mirror>/<dataset folder>/<file name>`, the layout
+    /// of a data root, so any data root served by a web server is a mirror. Nil uses the published ones.
     public var mirrors: [URL]?
     /// The cache searched last (and the download target when no data root is set).
     public var cacheDirectory: URL
@@ -91,16 +91,21 @@ public struct DataSource {
         let looked = folders.map(\.path).joined(separator: ", ")
         let supply = "Supply the files: put \(dataset.files.map(\.name).joined(separator: ", ")) (gzip or raw) in <root>/\(dataset.folder)/ and pass that root as the directory, or set LATENT_DATA=<root>"
         guard allowDownload else {
-            throw DataError(path: "\(dataset.folder)/\(file.name)", "not found; looked in \(looked). \(supply), or allow downloading (DataSource(allowDownload: true)) on a machine with internet access")
+            throw DataError(path: "\(dataset.folder)/\(file.name)", "not found; looked in \(looked). \(supply), or download them: `latent datasets download \(dataset.folder)` (from Swift: DataSource(allowDownload: true))")
         }
         let target = folders[0].appendingPathComponent(file.name)
-        let raw = try download(file, of: dataset, to: target, looked: looked, supply: supply)
-        return (try Gzip.decompress(raw, path: target.path, maxSize: DataSource.maxFileSize), target)
+        do {
+            _ = try downloader().fetch(file, from: urls(of: file, in: dataset), to: target)
+        } catch let error as DataError {
+            throw DataError(path: "\(dataset.folder)/\(file.name)", "not found; looked in \(looked); downloading failed (offline?): \(error). \(supply)")
+        }
+        let raw = try readChecked(target, md5: file.md5, size: file.size)
+        return (Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: target.path, maxSize: DataSource.maxFileSize) : raw, target)
     }
 
     /// The bytes of the file at `url`, refused before reading when its size is over `maxFileSize`
     /// or is not `size` (when given), and hashed while read in chunks when `md5` is given.
-    private func readChecked(_ url: URL, md5: String?, size expected: Int?) throws -> [UInt8] {
+    func readChecked(_ url: URL, md5: String?, size expected: Int?) throws -> [UInt8] {
         let size: Int
         do {
             size = try (FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
@@ -139,89 +144,9 @@ public struct DataSource {
         return bytes
     }
 
-    /// Fetches `file` from the first mirror that answers, checks its MD5 and saves it to `target`.
-    private func download(_ file: PublishedFile, of dataset: PublishedDataset, to target: URL,
-                          looked: String, supply: String) throws -> [UInt8] {
-        var failures: [String] = []
-        for base in mirrors ?? dataset.mirrors {
-            let url = base.appendingPathComponent(file.name)
-            do {
-                let raw = try fetch(url)
-                guard raw.count == file.size else {
-                    throw DataError(path: url.absoluteString, "downloaded \(raw.count) bytes, expected the published \(file.size) bytes")
-                }
-                try check(MD5.hexDigest(raw), md5: file.md5, path: url.absoluteString)
-                do {
-                    try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try Data(raw).write(to: target, options: .atomic)
-                } catch {
-                    throw DataError(path: target.path, "downloaded but could not be saved: \(error.localizedDescription)")
-                }
-                return raw
-            } catch let error as DataError {
-                failures.append(error.description)
-            }
-        }
-        throw DataError(path: "\(dataset.folder)/\(file.name)", "not found; looked in \(looked); downloading failed (offline?): \(failures.joined(separator: "; ")). \(supply)")
-    }
-
-    /// The body of a successful GET of `url`, waiting at most `timeout` seconds without data.
-    private func fetch(_ url: URL) throws -> [UInt8] {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        let outcome = FetchOutcome()
-        let done = DispatchSemaphore(value: 0)
-        session.dataTask(with: url) { data, response, error in
-            outcome.data = data
-            outcome.status = (response as? HTTPURLResponse)?.statusCode
-            outcome.error = error
-            done.signal()
-        }.resume()
-        done.wait()
-        if let error = outcome.error {
-            throw DataError(path: url.absoluteString, "download failed: \(error.localizedDescription)")
-        }
-        guard let status = outcome.status, (200..<300).contains(status), let data = outcome.data else {
-            throw DataError(path: url.absoluteString, "download failed: HTTP status \(outcome.status.map(String.init) ?? "none")")
-        }
-        return [UInt8](data)
-    }
-
-    private func check(_ actual: String, md5 expected: String, path: String) throws {
+    func check(_ actual: String, md5 expected: String, path: String) throws {
         guard actual == expected else {
             throw DataError(path: path, "MD5 is \(actual), expected the published \(expected): the file is corrupt, truncated or not the expected one; delete it and supply it again")
         }
     }
-}
-
-/// What the data task reported, handed from URLSession's delegate queue to the waiting caller
-/// (the semaphore orders the accesses).
-private final class FetchOutcome: @unchecked Sendable {
-    var data: Data?
-    var status: Int?
-    var error: Error?
-}
-
-/// A dataset file as its authors publish it: name, size in bytes and MD5 of the gzip file, and
-/// of its contents (when published; a size is given only with an MD5, and both are checked together).
-struct PublishedFile {
-    let name: String
-    let size: Int
-    let md5: String
-    let uncompressedSize: Int?
-    let uncompressedMD5: String?
-
-    /// The name without `.gz`, under which an already decompressed copy is accepted.
-    var uncompressedName: String { name.hasSuffix(".gz") ? String(name.dropLast(3)) : name }
-}
-
-/// A named dataset's folder, files and download mirrors.
-struct PublishedDataset {
-    let folder: String
-    let files: [PublishedFile]
-    let mirrors: [URL]
-
-    func file(_ name: String) -> PublishedFile { files.first { $0.name == name }! }
 }

@@ -42,16 +42,18 @@ public enum MNIST5k {
 
 extension DatasetSplits {
     /// The names `load(named:)` accepts.
-    public static let availableNames = ["mnist", "fashion-mnist", "mnist-5k"]
+    public static let availableNames = ["mnist", "fashion-mnist", "mnist-5k", "cifar10"]
 
     /// A named dataset's train and test parts: `mnist`, `fashion-mnist` (official splits) or
-    /// `mnist-5k` (400/100 per digit, see `MNIST5k`). Unknown names are a `DataError` listing
+    /// `mnist-5k` (400/100 per digit, see `MNIST5k`) or `cifar10` (the official 50k/10k, see
+    /// `CIFAR10`). Unknown names are a `DataError` listing
     /// the known ones.
     public static func load(named name: String, source: DataSource = DataSource()) throws -> DatasetSplits {
         switch name {
         case "mnist": return try MNIST.load(.mnist, source: source)
         case "fashion-mnist": return try MNIST.load(.fashion, source: source)
         case "mnist-5k": return try MNIST5k.load(source: source)
+        case "cifar10": return try CIFAR10.load(source: source)
         default: throw DataError(path: name, "unknown dataset; expected one of \(availableNames.joined(separator: ", "))")
         }
     }

@@ -28,6 +28,8 @@ public final class DataLoader: Sequence {
     public let transform: BatchTransform?
     /// Whether the next batch is prepared on a background thread while the current one is used.
     public let prefetch: Bool
+    /// For data-parallel training: the process's part of every batch (nil: whole batches).
+    public let shard: DataShard?
     /// The number of epochs started so far; the next `for … in` runs epoch `epoch`.
     public private(set) var epoch = 0
 
@@ -40,7 +42,7 @@ public final class DataLoader: Sequence {
 
     /// A loader over tensors whose first axes are examples (`labels`, if given, must match).
     public init(inputs: Tensor, labels: Tensor? = nil, batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0,
-                dropLast: Bool = false, transform: BatchTransform? = nil, prefetch: Bool = false) {
+                dropLast: Bool = false, transform: BatchTransform? = nil, prefetch: Bool = false, shard: DataShard? = nil) {
         require(inputs.rank >= 1, "DataLoader: inputs need an example axis, got shape \(inputs.shape)")
         require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
         if let labels = labels {
@@ -55,13 +57,36 @@ public final class DataLoader: Sequence {
         self.dropLast = dropLast
         self.transform = transform
         self.prefetch = prefetch
+        self.shard = shard
+    }
+
+    /// The same loader giving process `rank` of `count` its rows of every batch: `batchSize` is
+    /// then the *global* batch, split as evenly as possible (`DataShard.rows`), and every process
+    /// sees the same epochs, orders and batches.
+    public func sharded(rank: Int, count: Int) -> DataLoader {
+        DataLoader(inputs: inputs, labels: labels, batchSize: batchSize, shuffle: shuffle, seed: seed, dropLast: dropLast,
+                   transform: transform, prefetch: prefetch, shard: DataShard(rank: rank, count: count))
     }
 
     /// The number of examples.
     public var count: Int { inputs.shape[0] }
 
-    /// Batches in one epoch.
-    public var batchesPerEpoch: Int { dropLast ? count / batchSize : (count + batchSize - 1) / batchSize }
+    /// Batches in one epoch. Sharded, a last batch with fewer examples than processes is skipped
+    /// (every process must hold at least one row of every batch).
+    public var batchesPerEpoch: Int {
+        let full = count / batchSize, rest = count % batchSize
+        return dropLast || rest == 0 || rest < (shard?.count ?? 1) ? full : full + 1
+    }
+
+    /// The examples of batch `index` of any epoch (the global batch when sharded).
+    public func batchRows(_ index: Int) -> Int { Swift.min(batchSize, count - index * batchSize) }
+
+    /// This process's rows of batch `index` as a `RowShard` (nil when not sharded).
+    public func rowShard(ofBatch index: Int) -> RowShard? {
+        guard let shard = shard else { return nil }
+        let total = batchRows(index), rows = shard.rows(of: total)
+        return RowShard(first: rows.lowerBound, rows: rows.count, total: total)
+    }
 
     /// Starts the next epoch.
     public func makeIterator() -> Iterator {
@@ -79,7 +104,7 @@ public final class DataLoader: Sequence {
     public func iterator(forEpoch e: Int, startingAt first: Int) -> Iterator {
         require(first >= 0 && first <= batchesPerEpoch, "DataLoader: start batch \(first) is outside 0…\(batchesPerEpoch)")
         let order = shuffle ? RandomGenerator(seed: derivedSeed(epoch: e, stream: 1)).permutation(count) : Array(0..<count)
-        let source = BatchSource(inputs: inputs, labels: labels, order: order, batchSize: batchSize,
+        let source = BatchSource(inputs: inputs, labels: labels, order: order, batchSize: batchSize, shard: shard,
                                  transform: transform, generator: RandomGenerator(seed: derivedSeed(epoch: e, stream: 2)))
         if transform != nil { for index in 0..<first { _ = source.batch(index) } }
         return Iterator(source: source, batches: batchesPerEpoch, first: first, prefetch: prefetch)
@@ -145,12 +170,20 @@ struct BatchSource: @unchecked Sendable {
     let labels: Tensor?
     let order: [Int]
     let batchSize: Int
+    let shard: DataShard?
     let transform: BatchTransform?
     let generator: RandomGenerator
 
-    /// Batch `index`: the examples `order[index·B ..< (index+1)·B]`, transformed.
+    /// Batch `index`: the examples `order[index·B ..< (index+1)·B]` (this shard's part of them),
+    /// transformed — a shard's transform draws are its part of the whole batch's draws.
     func batch(_ index: Int) -> DataLoader.Element {
-        let rows = Array(order[(index * batchSize)..<min((index + 1) * batchSize, order.count)])
+        var rows = Array(order[(index * batchSize)..<min((index + 1) * batchSize, order.count)])
+        if let shard = shard {
+            let part = shard.rows(of: rows.count)
+            generator.rowShard = RowShard(first: part.lowerBound, rows: part.count, total: rows.count)
+            rows = Array(rows[part])
+        }
+        defer { generator.rowShard = nil }
         var x = inputs.indexSelect(axis: 0, indices: rows)
         if let transform = transform { x = transform.apply(x, generator) }
         return (x, labels?.indexSelect(axis: 0, indices: rows))
@@ -161,4 +194,21 @@ struct BatchSource: @unchecked Sendable {
 final class PendingBatch: @unchecked Sendable {
     var batch: DataLoader.Element?
     let ready = DispatchSemaphore(value: 0)
+}
+
+/// One process's share of data-parallel batches: process `rank` of `count`.
+public struct DataShard: Equatable {
+    /// This process's index, 0 ..< count.
+    public let rank: Int
+    /// The number of processes.
+    public let count: Int
+
+    public init(rank: Int, count: Int) {
+        require(count >= 1 && rank >= 0 && rank < count, "DataShard: rank \(rank) is not in 0..<\(count)")
+        (self.rank, self.count) = (rank, count)
+    }
+
+    /// This process's rows of a batch of `total` examples: `rank·total/count ..< (rank+1)·total/count`,
+    /// so the parts differ in size by at most one and cover the batch in rank order.
+    public func rows(of total: Int) -> Range<Int> { (rank * total / count)..<((rank + 1) * total / count) }
 }

@@ -30,6 +30,19 @@ public final class Trainer<Model: TrainableModel> {
     /// Asked after every optimizer step and at every epoch end: true stops the run with a
     /// resumable checkpoint (e.g. after Ctrl-C). Keep it cheap.
     public var shouldStop: (() -> Bool)?
+    /// The ranks to train with, data-parallel (nil or one rank: this process alone). Every rank
+    /// runs the same `fit` on the same data: each takes its rows of every batch (the loaders'
+    /// `batchSize` is the global batch), gradients are averaged over the ranks
+    /// (`GradientReducer`), and the optimizer steps are the same everywhere; evaluation is
+    /// split the same way. Only rank 0 writes checkpoints and the metrics log and calls
+    /// `onEpochEnd` / `onStepEnd`. See docs/DISTRIBUTED.md.
+    public var communicator: (any Communicator)?
+    /// Examples per optimizer step of the current run (the global batch), 0 before the first epoch.
+    public internal(set) var batchExamples = 0
+    /// The gradient averaging of a data-parallel run (made at the first distributed epoch).
+    var reducer: GradientReducer?
+    /// The loss parts all ranks were last found to report alike.
+    var verifiedLossParts: [String]?
     /// Epochs completed so far; the next epoch is `epoch + 1` and reads loader epoch `epoch`.
     public internal(set) var epoch = 0
     /// Optimizer steps taken so far.
@@ -68,10 +81,15 @@ public final class Trainer<Model: TrainableModel> {
     @discardableResult
     public func fit(train: DataLoader, test: DataLoader? = nil) throws -> [EpochReport] {
         var reports: [EpochReport] = []
+        var (train, test) = (train, test)
+        if let group = ranks {
+            (train, test) = (shardedForRanks(train, group), test.map { shardedForRanks($0, group) })
+            try synchronizeRanks(group)
+        }
         while epoch < configuration.epochs {
             let start = Date()
             let trainMetrics = try trainEpoch(train)
-            let testMetrics = test.map { evaluate($0) } ?? [:]
+            let testMetrics = try test.map { try evaluateOverRanks($0) } ?? [:]
             if let bad = testMetrics.first(where: { !isSane($0.value) }) {
                 throw TrainingError.nonFiniteLoss(epoch: epoch + 1, step: step, loss: bad.value,
                                                   parts: testMetrics.mapKeys { "test." + $0 })
@@ -87,20 +105,20 @@ public final class Trainer<Model: TrainableModel> {
             // Best, then last, then the log: a kill after `best` re-runs this epoch from the previous
             // `last` (identically, so `best` ends the same); a kill after `last` leaves a checkpoint
             // whose `runRecords` still hold this epoch, from which the log is rebuilt.
-            if let folder = configuration.checkpointDirectory {
+            if isWriter, let folder = configuration.checkpointDirectory {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 if improved { try saveCheckpoint(to: folder.appendingPathComponent("best.safetensors")) }
                 try saveCheckpoint(to: folder.appendingPathComponent("last.safetensors"))
             }
-            if let file = configuration.metricsFile { try MetricsLog(url: file).append(line: line) }
+            if isWriter, let file = configuration.metricsFile { try MetricsLog(url: file).append(line: line) }
             history.append(report)
             reports.append(report)
-            try onEpochEnd?(report, model)
-            if epoch < configuration.epochs, shouldStop?() == true {
+            if isWriter { try onEpochEnd?(report, model) }
+            if epoch < configuration.epochs, try stopAgreed(shouldStop?() == true) {
                 throw TrainingError.interrupted(epoch: epoch, batch: 0, step: step)
             }
         }
-        if let file = configuration.metricsFile, let last = history.last {
+        if isWriter, let file = configuration.metricsFile, let last = history.last {
             var record = last.record
             record["final"] = true
             record["best." + configuration.bestMetric] = bestValue
@@ -115,6 +133,12 @@ public final class Trainer<Model: TrainableModel> {
     public func trainEpoch(_ loader: DataLoader) throws -> [String: Double] {
         model.train()
         var position = epochPosition
+        if position.batches > 0, batchExamples > 0, batchExamples != loader.batchSize {
+            // Resumed with another global batch (another number of ranks): restart at the batch
+            // holding the first example not yet trained; the examples before it in that batch
+            // are trained a second time.
+            position.batches = position.examples / loader.batchSize
+        }
         guard position.batches <= loader.batchesPerEpoch else {
             throw TrainingError.unreadableFile(path: "the resumed checkpoint", problem: "it stopped after batch \(position.batches) of an epoch, but the loader has \(loader.batchesPerEpoch) batches per epoch (different data or batch size?)")
         }
@@ -122,41 +146,49 @@ public final class Trainer<Model: TrainableModel> {
         for (x, y) in IteratorSequence(loader.iterator(forEpoch: epoch, startingAt: position.batches)) {
             if let schedule = configuration.schedule { optimizer.learningRate = schedule.learningRate(atStep: step) }
             let generator = RandomGenerator(seed: Self.stepSeed(configuration.seed, step: step))
+            generator.rowShard = loader.rowShard(ofBatch: position.batches)
             let result = model.trainingLoss(Batch(x: x, y: y), step: step, generator: generator)
             require(result.loss.count == 1, "Trainer: trainingLoss must be a scalar, got shape \(result.loss.shape)")
-            let loss = Double(result.loss.item)
-            guard isSane(loss), result.parts.values.allSatisfy({ $0.isFinite }) else {
-                throw TrainingError.nonFiniteLoss(epoch: epoch + 1, step: step, loss: loss, parts: result.parts)
+            let rows = x.shape[0]
+            var (loss, parts, n, stop) = (Double(result.loss.item), result.parts, rows, false)
+            if let group = ranks { (loss, parts, n, stop) = try combineStep(loss: loss, parts: parts, rows: rows, group) }
+            guard isSane(loss), parts.values.allSatisfy({ $0.isFinite }) else {
+                throw TrainingError.nonFiniteLoss(epoch: epoch + 1, step: step, loss: loss, parts: parts)
             }
             optimizer.zeroGrad()
-            result.loss.backward()
+            if let reducer = reducer, ranks != nil {
+                reducer.begin(weight: Float(rows) / Float(n))
+                result.loss.backward(onLeafGradient: reducer.leafReady)
+                try reducer.finish()
+            } else {
+                result.loss.backward()
+            }
             if let maxNorm = configuration.gradientClipNorm {
                 let norm = clipGradientNorm(model.trainableParameters(), maxNorm: maxNorm)
                 guard norm.isFinite else {
-                    var parts = result.parts
                     parts["gradient_norm"] = Double(norm)
                     throw TrainingError.nonFiniteLoss(epoch: epoch + 1, step: step, loss: loss, parts: parts)
                 }
             }
             optimizer.step()
             step += 1
-            let n = x.shape[0]
+            batchExamples = loader.batchSize
             position.examples += n
             position.sums["loss", default: 0] += loss * Double(n)
-            for (k, v) in result.parts { position.sums[k, default: 0] += v * Double(n) }
+            for (k, v) in parts { position.sums[k, default: 0] += v * Double(n) }
             position.batches += 1
-            if let hook = onStepEnd {
-                var parts = result.parts
+            if isWriter, let hook = onStepEnd {
                 parts["loss"] = loss
                 hook(StepProgress(epoch: epoch + 1, batch: position.batches, batchesPerEpoch: loader.batchesPerEpoch,
                                   step: step, batchSize: n, parts: parts))
             }
-            if shouldStop?() == true {
+            if ranks == nil ? shouldStop?() == true : stop {
                 epochPosition = position
-                if let folder = configuration.checkpointDirectory {
+                if isWriter, let folder = configuration.checkpointDirectory {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     try saveCheckpoint(to: folder.appendingPathComponent("last.safetensors"))
                 }
+                try waitForRanks("the interrupted run's checkpoint")
                 throw TrainingError.interrupted(epoch: epoch + 1, batch: position.batches, step: step)
             }
         }

@@ -25,6 +25,12 @@ public enum TrainerCheckpointKey {
     public static let epochSums = "trainer.epoch_sums"
     /// JSON array of the metrics-log line of every completed epoch (`Trainer.runRecords`).
     public static let history = "trainer.history"
+    /// Examples per optimizer step (the global batch: per-rank batch × ranks) when the checkpoint
+    /// was written — a mid-epoch resume with another global batch restarts at the batch holding
+    /// the first example not yet trained.
+    public static let batchExamples = "trainer.batch_examples"
+    /// The number of ranks that wrote the checkpoint (1 without MPI).
+    public static let worldSize = "trainer.world_size"
 }
 
 extension Trainer {
@@ -44,6 +50,8 @@ extension Trainer {
             CheckpointKey.epochExamples: String(epochPosition.examples),
             CheckpointKey.epochSums: Self.json(epochPosition.sums.mapValues { String($0) }),
             CheckpointKey.history: Self.json(runRecords),
+            CheckpointKey.batchExamples: String(batchExamples),
+            CheckpointKey.worldSize: String(communicator?.size ?? 1),
         ]) { _, trainer in trainer })
     }
 
@@ -97,7 +105,9 @@ extension Trainer {
                 return lines
             }
         }
+        let savedBatch = try count(CheckpointKey.batchExamples, default: 0)
         (epoch, step, bestValue) = (savedEpoch, savedStep, savedBest)
+        batchExamples = savedBatch
         (epochPosition, runRecords) = (position, records)
         configuration.seed = savedSeed
     }

@@ -121,11 +121,17 @@ public final class VAE: Module, TrainableModel {
     }
 
     /// `"loss"` (−ELBO, β = 1), `"reconstruction"`, `"kl"`, and `"nll_iwae"` when
-    /// `evaluationImportanceSamples` > 0 — per-example means in nats.
+    /// `evaluationImportanceSamples` > 0 — per-example means in nats. With the discretized
+    /// logistic likelihood (a probability mass over the pixel levels, so −ELBO bounds −log P(x) of
+    /// the discrete image), also `"bitsPerDim"`: −ELBO / (D · ln 2) over the D pixel values, an
+    /// upper bound on the model's bits/dim, comparable with a flow's.
     public func evaluationMetrics(_ batch: Batch, generator: RandomGenerator) -> [String: Double] {
         let t = elboTerms(batch.x, generator: generator)
         let r = Double(t.reconstruction.mean().item), kl = Double(t.kl.mean().item)
         var metrics = ["loss": r + kl, "reconstruction": r, "kl": kl]
+        if case .discretizedLogistic = decoder.likelihood {
+            metrics["bitsPerDim"] = (r + kl) / (Double(decoder.outputShape.reduce(1, *)) * Foundation.log(2.0))
+        }
         if evaluationImportanceSamples > 0 {
             metrics["nll_iwae"] = -Double(logMarginal(batch.x, samples: evaluationImportanceSamples, generator: generator).mean().item)
         }

@@ -29,6 +29,16 @@ public enum VAEArchitectures {
                       likelihood: likelihood, generator: generator)
     }
 
+    /// A convolutional pair for `[B, channels, 32, 32]` images (CIFAR-10: channels 3): three 4×4
+    /// stride-2 convolutions (32, 64, 128 channels, padding 1: 32 → 16 → 8 → 4), ReLU, a linear map
+    /// from 128×4×4 to (μ, log σ); the decoder mirrors it with three transposed convolutions back
+    /// to `channels`×32×32 likelihood parameters. Latent 16 by default; `hidden` as in `convolutional28`.
+    public static func convolutional32(channels: Int = 3, latent: Int = 16, hidden: Int? = nil, likelihood: Likelihood = .bernoulli,
+                                       generator: RandomGenerator = .global) -> (encoder: GaussianEncoder, decoder: Decoder) {
+        convolutional(channels: channels, size: 32, widths: [32, 64, 128], latent: latent, hidden: hidden,
+                      likelihood: likelihood, generator: generator)
+    }
+
     /// A convolutional pair for `[B, channels, 64, 64]` images (sprites): four 4×4 stride-2
     /// convolutions (32, 32, 64, 64 channels: 64 → 32 → 16 → 8 → 4), a 256-unit hidden layer, then
     /// (μ, log σ); the decoder mirrors it. Latent 10 by default.

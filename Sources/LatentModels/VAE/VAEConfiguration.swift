@@ -57,7 +57,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var imageShape: [Int]
     /// Latent dimensions L.
     public var latent: Int
-    /// Hidden widths (mlp: one; deepMLP: any; convolutional 28×28: empty or one fc width).
+    /// Hidden widths (mlp: one; deepMLP: any; convolutional 28×28 and 32×32: empty or one fc width).
     public var hidden: [Int]
     /// Nonlinearity of the deepMLP's hidden layers (the mlp and convolutional ones use ReLU).
     public var activation: ActivationKind
@@ -185,8 +185,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         case .deepMLP where hidden.isEmpty: p.append("hidden \(hidden): deepMLP needs at least one width")
         case .convolutional:
             let side = imageShape.count == 3 ? imageShape[1] : 0
-            if side != 28 && side != 64 || imageShape.count == 3 && imageShape[2] != side {
-                p.append("imageShape \(imageShape): the convolutional architecture takes 28×28 or 64×64 images")
+            if ![28, 32, 64].contains(side) || imageShape.count == 3 && imageShape[2] != side {
+                p.append("imageShape \(imageShape): the convolutional architecture takes 28×28, 32×32 or 64×64 images")
             }
             if hidden.count > 1 { p.append("hidden \(hidden): the convolutional architecture takes at most one fc width") }
         default: break
@@ -227,11 +227,17 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                                             activation: { relu ? Activation.relu : Activation.tanh },
                                             likelihood: decoderLikelihood, generator: g)
         case .convolutional:
-            pair = imageShape[1] == 28
-                ? VAEArchitectures.convolutional28(channels: imageShape[0], latent: latent, hidden: hidden.first,
-                                                   likelihood: decoderLikelihood, generator: g)
-                : VAEArchitectures.convolutional64(channels: imageShape[0], latent: latent,
-                                                   likelihood: decoderLikelihood, generator: g)
+            switch imageShape[1] {
+            case 28:
+                pair = VAEArchitectures.convolutional28(channels: imageShape[0], latent: latent, hidden: hidden.first,
+                                                        likelihood: decoderLikelihood, generator: g)
+            case 32:
+                pair = VAEArchitectures.convolutional32(channels: imageShape[0], latent: latent, hidden: hidden.first,
+                                                        likelihood: decoderLikelihood, generator: g)
+            default:
+                pair = VAEArchitectures.convolutional64(channels: imageShape[0], latent: latent,
+                                                        likelihood: decoderLikelihood, generator: g)
+            }
         }
         pair.encoder.scaleHead = posteriorScaleHead ?? .logScale
         let p: (any LatentPrior)? = prior == .mixture

@@ -41,6 +41,10 @@ extension Tensor {
     /// Clears the accumulated gradient.
     public func zeroGrad() { node?.grad = nil }
 
+    /// The identity of this tensor's node on the tape — shared by copies of a leaf, as `grad` is —
+    /// which `backward(onLeafGradient:)` reports; nil when the tensor needs no gradient.
+    public var gradientIdentity: ObjectIdentifier? { node.map { ObjectIdentifier($0) } }
+
     /// Back-propagates from this tensor: every leaf it depends on gets `∂(seed · self)/∂leaf`
     /// added to its `grad`.
     ///
@@ -50,7 +54,11 @@ extension Tensor {
     ///     Giving it computes a vector-Jacobian product.
     ///   - retainGraph: keep the recorded pullbacks so that `backward` can run again through the
     ///     same graph. By default they are released, freeing the saved tensors.
-    public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false) {
+    ///   - onLeafGradient: called with a leaf's `gradientIdentity` as soon as its gradient from this
+    ///     pass is complete (all its consumers done), while the rest of the pass still runs — so
+    ///     that data-parallel training can start reducing the gradients of the last layers early.
+    public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false,
+                         onLeafGradient: ((ObjectIdentifier) -> Void)? = nil) {
         guard let root = node else {
             fatalError("backward: this tensor (shape \(shape)) does not require gradients; mark its inputs with requiresGrad / requiringGrad() before computing it")
         }
@@ -62,7 +70,7 @@ extension Tensor {
             require(count == 1, "backward: called without a seed gradient on a tensor of shape \(shape); only one-element tensors have an implicit seed of 1 — pass backward(seed) with a gradient of shape \(shape)")
             g = Tensor.ones(shape)
         }
-        withoutGrad { Autograd.run(from: root, seed: g, retainGraph: retainGraph) }
+        withoutGrad { Autograd.run(from: root, seed: g, retainGraph: retainGraph, onLeaf: onLeafGradient) }
     }
 }
 
@@ -70,7 +78,7 @@ extension Tensor {
 enum Autograd {
     private nonisolated(unsafe) static var epoch = 0
 
-    static func run(from root: GradNode, seed: Tensor, retainGraph: Bool) {
+    static func run(from root: GradNode, seed: Tensor, retainGraph: Bool, onLeaf: ((ObjectIdentifier) -> Void)? = nil) {
         epoch &+= 1
         let mark = epoch
         // Iterative post-order DFS: a node is appended after all of its inputs.
@@ -95,6 +103,7 @@ enum Autograd {
             n.pending = nil
             if n.isLeaf {
                 n.grad = n.grad.map { $0 + g } ?? g
+                onLeaf?(ObjectIdentifier(n))
                 continue
             }
             guard let pullback = n.pullback else {

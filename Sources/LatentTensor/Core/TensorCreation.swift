@@ -49,7 +49,10 @@ extension Tensor {
         let t = Tensor(uninitializedShape: shape)
         let p = t.storage.pointer
         let width = high - low
+        let around = generator.rowShard?.surroundings(of: t.count)
+        for _ in 0..<(around?.before ?? 0) { _ = generator.nextUniform() }
         for i in 0..<t.count { p[i] = low + width * generator.nextUniform() }
+        for _ in 0..<(around?.after ?? 0) { _ = generator.nextUniform() }
         if Profiler.isActive { Profiler.mark("random.uniform") }
         return t
     }
@@ -59,7 +62,15 @@ extension Tensor {
                               generator: RandomGenerator = .global) -> Tensor {
         require(std >= 0, "Tensor.normal: std must be non-negative, got \(std)")
         var t = Tensor(uninitializedShape: shape)
-        t.withUnsafeMutableBufferPointer { generator.fillNormal($0) }
+        if let around = generator.rowShard?.surroundings(of: t.count) {
+            // Box–Muller pairs straddle the shard's edges: draw the whole batch's values, keep ours.
+            let all = UnsafeMutableBufferPointer<Float>.allocate(capacity: around.before + t.count + around.after)
+            defer { all.deallocate() }
+            generator.fillNormal(all)
+            t.storage.pointer.update(from: all.baseAddress! + around.before, count: t.count)
+        } else {
+            t.withUnsafeMutableBufferPointer { generator.fillNormal($0) }
+        }
         if mean != 0 || std != 1 { lk_unary(LK_AFFINE, t.storage.pointer, t.storage.pointer, t.count, std, mean) }
         if Profiler.isActive { Profiler.mark("random.normal") }
         return t
@@ -74,6 +85,9 @@ extension Tensor {
     public static func bernoulli(_ probabilities: Tensor, generator: RandomGenerator = .global) -> Tensor {
         let t = Tensor(uninitializedShape: probabilities.shape)
         let p = probabilities.storage.pointer, out = t.storage.pointer
+        let around = generator.rowShard?.surroundings(of: t.count)
+        defer { for _ in 0..<(around?.after ?? 0) { _ = generator.nextUniform() } }
+        for _ in 0..<(around?.before ?? 0) { _ = generator.nextUniform() }
         for i in 0..<t.count {
             let pi = p[i]
             require(pi >= 0 && pi <= 1, "Tensor.bernoulli: probability \(pi) at flat index \(i) is outside [0, 1]")
@@ -87,7 +101,10 @@ extension Tensor {
         require(p >= 0 && p <= 1, "Tensor.bernoulli: probability \(p) is outside [0, 1]")
         let t = Tensor(uninitializedShape: shape)
         let out = t.storage.pointer
+        let around = generator.rowShard?.surroundings(of: t.count)
+        for _ in 0..<(around?.before ?? 0) { _ = generator.nextUniform() }
         for i in 0..<t.count { out[i] = generator.nextUniform() < p ? 1 : 0 }
+        for _ in 0..<(around?.after ?? 0) { _ = generator.nextUniform() }
         return t
     }
 }

@@ -7,6 +7,9 @@ import Foundation
 /// by the pieces of a model and advanced by each draw. Not thread-safe: give each thread its own.
 public final class RandomGenerator: RandomNumberGenerator {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    /// When set, the Tensor draws (`Tensor.normal`, `uniform`, `bernoulli`) taking this generator
+    /// make this process's rows of the draw for a whole global batch (`RowShard`).
+    public var rowShard: RowShard?
 
     /// The generator used when a call does not name one. Seed it with `RandomGenerator.global.reseed(_:)`.
     public nonisolated(unsafe) static var global = RandomGenerator(seed: 0)

@@ -24,14 +24,17 @@ extension LatentRunner {
     }
 
     /// Starts `latent arguments…` in the scratch folder without waiting for it.
-    func start(_ arguments: [String]) throws -> Background {
-        let process = self.process(arguments)
+    func start(_ arguments: [String]) throws -> Background { try start(process: process(arguments)) }
+
+    /// Starts `process` without waiting for it, its output going to files in the scratch folder.
+    func start(process: Process) throws -> Background {
         let tag = UUID().uuidString
         let stdout = path(".out-\(tag)"), stderr = path(".err-\(tag)")
         FileManager.default.createFile(atPath: stdout.path, contents: nil)
         FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
+        process.standardInput = FileHandle.nullDevice
         try LatentRunner.launch(process)
         return Background(process: process, stdout: stdout, stderr: stderr)
     }

@@ -103,7 +103,11 @@ struct LatentRunner {
     /// Runs `latent arguments…` in `directory` (default `folder`), killing it (SIGKILL) after `timeout`
     /// seconds, with `memoryLimitMB` as in `process(_:in:memoryLimitMB:)`. Reports a death by signal.
     func run(_ arguments: [String], timeout: TimeInterval, memoryLimitMB: Int? = nil, in directory: URL? = nil) throws -> Outcome {
-        let process = self.process(arguments, in: directory, memoryLimitMB: memoryLimitMB)
+        try LatentRunner.collect(process(arguments, in: directory, memoryLimitMB: memoryLimitMB), timeout: timeout)
+    }
+
+    /// Starts `process`, reads its output, and waits for it, killing it (SIGKILL) after `timeout` seconds.
+    static func collect(_ process: Process, timeout: TimeInterval) throws -> Outcome {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

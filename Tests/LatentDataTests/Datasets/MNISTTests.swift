@@ -78,7 +78,7 @@ final class MNISTTests: XCTestCase {
     func testMissingFilesSayWhereTheyLookedAndHowToSupplyThem() throws {
         let empty = try temporaryDirectory(self)
         assertDataError("mnist/train-images-idx3-ubyte.gz", "not found", empty.appendingPathComponent("mnist").path,
-                        "LATENT_DATA", "allowDownload") {
+                        "LATENT_DATA", "allowDownload", "latent datasets download mnist") {
             try MNIST.load(.mnist, split: .train, source: DataSource(directory: empty, cacheDirectory: empty))
         }
         assertDataError("unknown dataset", "mnist-5k") { try DatasetSplits.load(named: "cifar") }
@@ -89,7 +89,7 @@ final class MNISTTests: XCTestCase {
     func testDownloadFailureIsClearAndQuick() throws {
         let empty = try temporaryDirectory(self)
         let source = DataSource(directory: empty, allowDownload: true, timeout: 5,
-                                mirrors: [URL(string: "http://127.0.0.1:9/mnist/")!], cacheDirectory: empty)
+                                mirrors: [URL(string: "http://127.0.0.1:9/")!], cacheDirectory: empty)
         let start = Date()
         assertDataError("mnist/t10k-images-idx3-ubyte.gz", "downloading failed", "127.0.0.1:9", empty.path, "LATENT_DATA") {
             try MNIST.load(.mnist, split: .test, source: source)

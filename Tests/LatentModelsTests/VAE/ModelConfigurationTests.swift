@@ -43,7 +43,7 @@ final class ModelConfigurationTests: XCTestCase {
         let bad = VAEConfiguration(architecture: .convolutional, imageShape: [1, 30, 30], latent: 0, hidden: [8, 8], beta: -1,
                                    warmup: .linear, warmupSteps: 0, freeBits: 1)
         let problems = bad.problems().joined(separator: "\n")
-        for fragment in ["latent 0: need ≥ 1", "28×28 or 64×64", "hidden [8, 8]", "beta -1.0", "warmupSteps 0"] {
+        for fragment in ["latent 0: need ≥ 1", "28×28, 32×32 or 64×64", "hidden [8, 8]", "beta -1.0", "warmupSteps 0"] {
             XCTAssertTrue(problems.contains(fragment), "missing \"\(fragment)\" in\n\(problems)")
         }
         XCTAssertThrowsError(try bad.build()) { XCTAssertTrue("\($0)".hasPrefix("invalid VAE configuration: ")) }

@@ -61,6 +61,28 @@ final class VAETests: XCTestCase {
         let q64 = e64(Tensor.zeros([1, 1, 64, 64]))
         XCTAssertEqual(q64.loc.shape, [1, 6])
         XCTAssertEqual(d64.parameters(Tensor.zeros([3, 1, 6])).shape, [3, 1, 1, 64, 64])
+        let (e32, d32) = VAEArchitectures.convolutional32(channels: 3, latent: 5, hidden: 12)
+        let q32 = e32(Tensor.zeros([2, 3, 32, 32]))
+        XCTAssertEqual(q32.loc.shape, [2, 5])
+        XCTAssertEqual(d32.parameters(q32.loc).shape, [2, 3, 32, 32])
+    }
+
+    /// A colour 32×32 conv VAE with the discretized-logistic likelihood builds from its
+    /// configuration and reports bits/dim as −ELBO / (3·32·32 · ln 2); other sides are refused.
+    func testCIFARShapedConvVAEReportsBitsPerDim() throws {
+        let config = VAEConfiguration(architecture: .convolutional, imageShape: [3, 32, 32], latent: 4, hidden: [],
+                                      likelihood: .discretizedLogistic, levels: 256, seed: 3)
+        let vae = try config.build()
+        let x = Tensor(shape: [2, 3, 32, 32], scalars: (0..<6144).map { Float(($0 * 37 + 11) % 256) / 255 })
+        let metrics = vae.evaluationMetrics(Batch(x: x), generator: RandomGenerator(seed: 6))
+        let bits = try XCTUnwrap(metrics["bitsPerDim"])
+        XCTAssertEqual(bits, metrics["loss"]! / (3072 * log(2.0)), accuracy: 1e-9)
+        XCTAssertTrue(bits.isFinite && bits > 0, "bits/dim \(bits)")
+        XCTAssertNil(try VAEConfiguration(architecture: .convolutional, imageShape: [1, 28, 28], hidden: []).build()
+            .evaluationMetrics(Batch(x: Tensor.zeros([1, 1, 28, 28])), generator: RandomGenerator(seed: 1))["bitsPerDim"],
+                     "Bernoulli on [0, 1] pixels is not a mass over 8-bit levels: no bits/dim")
+        XCTAssertTrue(VAEConfiguration(architecture: .convolutional, imageShape: [3, 30, 30], hidden: []).problems()
+            .contains { $0.contains("28×28, 32×32 or 64×64") })
     }
 
     /// A 784-200-20 VAE on 3000 mnist-5k images for 300 steps (batch 100, Adam 1e-3, Bernoulli on

@@ -1,0 +1,114 @@
+import Foundation
+
+/// SHA-256 (FIPS 180-4), to check downloaded dataset files against the digests some publishers
+/// give beside (or instead of) an MD5.
+///
+/// Written here because Linux has no CryptoKit. Incremental, like `MD5`, so a download can be
+/// hashed while it streams to disk:
+///
+///     var sha = SHA256()
+///     sha.update(chunk1); sha.update(chunk2)
+///     let hex = sha.hexDigest()      // same as SHA256.hexDigest(chunk1 + chunk2)
+public struct SHA256 {
+    private var state: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
+                                   0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
+    /// Bytes not yet mixed in: fewer than 64, waiting for a full block.
+    private var pending: [UInt8] = []
+    /// Bytes seen so far.
+    private var length: UInt64 = 0
+
+    /// The hash of no bytes yet.
+    public init() { pending.reserveCapacity(64) }
+
+    /// Appends `bytes` to the message.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        length &+= UInt64(bytes.count)
+        var offset = 0
+        if !pending.isEmpty {
+            let take = min(64 - pending.count, bytes.count)
+            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
+            offset = take
+            guard pending.count == 64 else { return }
+            pending.withUnsafeBytes { SHA256.compress(&state, $0.baseAddress!) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        while bytes.count - offset >= 64 {
+            SHA256.compress(&state, base + offset)
+            offset += 64
+        }
+        pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: bytes.count - offset))
+    }
+
+    /// Appends `bytes` to the message.
+    public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// The 32-byte digest of everything passed to `update` (the hash itself is left unchanged,
+    /// so more bytes may follow).
+    public func finalize() -> [UInt8] {
+        // The tail: the pending bytes, a 1 bit, zeros, and the message length in bits (big-endian).
+        var state = self.state
+        var tail = pending
+        tail.append(0x80)
+        while tail.count % 64 != 56 { tail.append(0) }
+        let bitLength = length &* 8
+        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
+        tail.withUnsafeBytes { raw in
+            for block in 0..<(tail.count / 64) { SHA256.compress(&state, raw.baseAddress! + block * 64) }
+        }
+        return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
+    }
+
+    /// `finalize()` as 64 lowercase hex digits, the form publishers print.
+    public func hexDigest() -> String {
+        finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The digest of `bytes` as 64 lowercase hex digits.
+    public static func hexDigest(_ bytes: [UInt8]) -> String {
+        var sha = SHA256()
+        sha.update(bytes)
+        return sha.hexDigest()
+    }
+
+    /// The round constants: the first 32 bits of the fractional parts of the cube roots of the
+    /// first 64 primes (FIPS 180-4 §4.2.2).
+    private static let constants: [UInt32] = [
+        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+    ]
+
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
+
+    /// Mixes one 64-byte block into the state (the 64 rounds of FIPS 180-4 §6.2.2).
+    private static func compress(_ state: inout [UInt32], _ block: UnsafeRawPointer) {
+        var w = [UInt32](repeating: 0, count: 64)
+        for t in 0..<16 {
+            let b = block + 4 * t
+            w[t] = UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
+                | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
+        }
+        for t in 16..<64 {
+            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
+        for t in 0..<64 {
+            let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ constants[t] &+ w[t]
+            let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+            h = g; g = f; f = e; e = d &+ t1
+            d = c; c = b; b = a; a = t1 &+ t2
+        }
+        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+    }
+}
