@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "LatentNNTests", dependencies: ["LatentTestSupport", "LatentNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LatentProbabilityTests", dependencies: ["LatentTestSupport", "LatentProbability"]),
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentTestSupport", "LatentModels"]),
-        .testTarget(name: "LatentDataTests", dependencies: ["LatentTestSupport", "LatentData", "CZlib"]),
+        .testTarget(name: "LatentDataTests", dependencies: ["LatentTestSupport", "LatentData", "LatentViz", "CZlib"]),
         .testTarget(name: "LatentVizTests", dependencies: ["LatentTestSupport", "LatentViz", "CZlib"]),
         .testTarget(name: "LatentDistributedTests", dependencies: ["LatentTestSupport", "LatentDistributed", "Latent"]),
         .testTarget(name: "LatentBenchmarksTests", dependencies: ["LatentTestSupport", "LatentBenchmarks"]),

@@ -593,6 +593,7 @@ final class HostileInputTests: XCTestCase {
         case .double: return ["\"abc\"", "true", "[1]", "null", nan, inf, "-\(inf)", "1e400", "-1e400", "\"NaN\"", "{\"a\": 1}"]
         case .bool: return ["5", "\"maybe\"", "[true]", "null", "{\"a\": 1}", "2"]
         case .choice: return ["5", "true", "[\"x\"]", "\"nope\"", "null", "\"\""]
+        case .dataset: return ["5", "true", "[\"x\"]", "\"nope\"", "null", "\"\"", "\"folder:\"", "\"png:x\""]
         case .ints: return ["\"8,,8\"", "\"wide\"", "[]", "[true]", "[1.5]", "[-1]", "[[8]]", "1e30", "{\"a\": 1}", "[1e30]", "\"\"", "null"]
         case .text: return ["5", "[1]", "{\"a\": 1}", "true", "null"]
         }

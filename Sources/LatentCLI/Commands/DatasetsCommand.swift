@@ -30,17 +30,21 @@ struct DatasetsListCommand: ParsableCommand {
         for name in DatasetCatalog.names {
             let files = DatasetCatalog.files(name)
             let found = DatasetCatalog.found(name, roots: roots)
-            let status = files.isEmpty ? "built in" : (found.isEmpty ? "missing" : "found")
+            let status = files.isEmpty ? "built in" : (found.isEmpty ? (name == "dsprites" ? "generated" : "missing") : "found")
             entries.append(["name": name, "status": status, "files": files, "found": found,
                             "downloadable": DataSource.downloadableNames.contains(name), "summary": DatasetCatalog.summary(name)])
             console.result("\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(status.padding(toLength: 12, withPad: " ", startingAt: 0)) \(DatasetCatalog.summary(name))")
             if let first = found.first {
                 console.result("               in " + URL(fileURLWithPath: first).deletingLastPathComponent().path)
             }
+            if status == "generated" {
+                console.result("               the original file, if you have it: " + files.joined(separator: ", "))
+            }
             if status == "missing" {
                 console.result("               needs " + files.joined(separator: ", ") + "; get it with `latent datasets download \(name)`")
             }
         }
+        console.result("\nYour own data: --data folder:PATH (PNG images, class = sub-folder), npy:FILE.npy or npy:DIR (train.npy + test.npy), npz:FILE.npz, csv:FILE.csv — see docs/DATA.md")
         console.json(["event": "datasets", "search": roots, "datasets": entries])
     }
 }

@@ -83,7 +83,7 @@ struct EvalCommand: ParsableCommand {
             metrics["active_units"] = Double(diagnostics.activeUnits)
             metrics["mutual_information"] = diagnostics.mutualInformation
             warnings = diagnostics.warnings
-            if settings.data == "sprites", let factors = test.labels {
+            if settings.data == "sprites" || settings.data == "dsprites", let factors = test.labels {
                 let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
                 if let bad = codes.scalars.first(where: { !$0.isFinite }) {
                     throw CLIError.failed("eval: the encoder's codes of the test images are not finite (\(bad)); the checkpoint's weights are broken or the model diverged")
@@ -92,11 +92,23 @@ struct EvalCommand: ParsableCommand {
                 metrics["mig"] = mig.score
                 for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
                 factorInformation = Dictionary(uniqueKeysWithValues: zip(Sprites.factorNames, mig.mutualInformation))
-                metrics["factorvae_score"] = withoutGrad {
-                    FactorVAEScore.measure(encode: { vae.encoder($0).loc }, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
+                // The metrics draw images of chosen factors: dSprites' own pixels when its file is used.
+                let render = settings.data == "dsprites" ? try DSpritesData.renderer(settings.dataSource.source).render : { Sprites.render($0) }
+                var renderFailure: Error?
+                let latentWidth = codes.shape[1]
+                let encodeRows: ([[Int]]) -> Tensor = { rows in
+                    do { return vae.encoder(try render(rows).images).loc } catch {
+                        renderFailure = renderFailure ?? error
+                        return Tensor.zeros([rows.count, latentWidth])
+                    }
                 }
-                metrics["betavae_score"] = BetaVAEScore.measure(encode: { vae.encoder($0).loc },
+                metrics["factorvae_score"] = withoutGrad {
+                    FactorVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
+                }
+                // Not inside withoutGrad: the score trains its own linear classifier.
+                metrics["betavae_score"] = BetaVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows,
                                                                 generator: RandomGenerator(seed: seed ^ 0xBE7A)).score
+                if let renderFailure { throw CLIError.failed("eval: the disentanglement metrics could not draw their images: \(renderFailure)") }
             }
         case let .cvae(cvae, _):
             cvae.evaluationImportanceSamples = 0

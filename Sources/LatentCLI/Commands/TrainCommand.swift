@@ -140,6 +140,9 @@ struct TrainCommand: ParsableCommand {
     static func defaultFolder(_ settings: RunSettings) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "runs/\(settings.model.rawValue)-\(settings.data)-\(formatter.string(from: Date()))"
+        // Own data (`folder:/a/b/faces`) are named by the last path component: `faces`.
+        let data = OwnData.isOwn(settings.data) ? URL(fileURLWithPath: String(settings.data.drop { $0 != ":" }.dropFirst())).deletingPathExtension().lastPathComponent
+                                                : settings.data
+        return "runs/\(settings.model.rawValue)-\(data)-\(formatter.string(from: Date()))"
     }
 }

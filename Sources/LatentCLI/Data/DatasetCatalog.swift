@@ -2,31 +2,35 @@ import Foundation
 import Latent
 
 /// The datasets `latent` knows by name: the image files it reads (MNIST, Fashion-MNIST, the
-/// 5,000-image MNIST subset, CIFAR-10), the procedural sprites, and the 2-D toy densities — the last two
-/// built in, needing no files.
+/// 5,000-image MNIST subset, CIFAR-10), dSprites (its file when present, else generated), the
+/// procedural sprites, and the 2-D toy densities — and the user's own files (`OwnData`:
+/// `folder:PATH`, `npy:`, `npz:`, `csv:`).
 public enum DatasetCatalog {
     /// What kind of data a name gives.
     public enum Kind: Equatable {
         /// Images `[N, C, H, W]` in [0, 1] (8-bit levels for the file datasets).
         case images(shape: [Int], levels: Int, classes: Int?)
-        /// Points `[N, 2]` drawn from a density.
-        case points
+        /// Points `[N, features]`: drawn from a 2-D density, or rows of the user's own array.
+        case points(features: Int)
     }
 
     /// The image datasets read from files.
     public static let fileNames = DatasetSplits.availableNames
     /// Every name, files first.
-    public static let names = fileNames + ["sprites"] + Toy2D.names
+    public static let names = fileNames + ["dsprites", "sprites"] + Toy2D.names
+    /// The names and the own-data forms, for messages.
+    public static let described = names.joined(separator: ", ") + ", or your own: folder:PATH, npy:FILE|DIR, npz:FILE, csv:FILE"
 
     /// The kind of `name`'s data. Throws `CLIError.unknown` listing the valid names.
     public static func kind(_ name: String) throws -> Kind {
+        if OwnData.isOwn(name) { return try OwnData.kind(name) }
         switch name {
         case "mnist", "fashion-mnist", "mnist-5k": return .images(shape: [1, 28, 28], levels: 256, classes: 10)
         case "cifar10": return .images(shape: [3, 32, 32], levels: 256, classes: 10)
-        case "sprites": return .images(shape: [1, 64, 64], levels: 2, classes: nil)
+        case "sprites", "dsprites": return .images(shape: [1, 64, 64], levels: 2, classes: nil)
         default:
             guard Toy2D.named(name) != nil else { throw CLIError.unknown(what: "dataset", name: name, valid: names) }
-            return .points
+            return .points(features: 2)
         }
     }
 
@@ -38,7 +42,10 @@ public enum DatasetCatalog {
         case "mnist-5k": return "5,000 MNIST digits 28×28 (4k / 1k) in one CSV file"
         case "cifar10": return "60,000 colour images 3×32×32 in 10 classes (50k / 10k), binary version"
         case "sprites": return "procedural dSprites-like 64×64 shapes with 5 known factors (built in)"
-        default: return "2-D density \(name) (built in, exact sampler)"
+        case "dsprites": return "dSprites' 737,280 64×64 shapes on its exact factor grid: the original .npz when present, else generated"
+        default:
+            if OwnData.isOwn(name) { return OwnData.summary(name) }
+            return "2-D density \(name) (built in, exact sampler)"
         }
     }
 
@@ -46,9 +53,13 @@ public enum DatasetCatalog {
     /// independent generators (`trainSize` and
     /// `testSize` examples; 0 means the defaults 20,000 / 2,000 sprites and 50,000 / 10,000 points).
     /// File datasets are cut to `trainSize` / `testSize` when those are positive. A 2-D density
-    /// takes `noise` and `scale` where it has them (`DensityParameters`; nil: its default).
+    /// takes `noise` and `scale` where it has them (`DensityParameters`; nil: its default). Own
+    /// data without a split of their own give `testFraction` of their examples to the test split.
     public static func load(_ name: String, source: DataSource, trainSize: Int, testSize: Int, seed: UInt64,
-                            noise: Double? = nil, scale: Double? = nil) throws -> DatasetSplits {
+                            noise: Double? = nil, scale: Double? = nil, testFraction: Double = 0.1) throws -> DatasetSplits {
+        if OwnData.isOwn(name) {
+            return try OwnData.splits(name, testFraction: testFraction, seed: seed, trainSize: trainSize, testSize: testSize)
+        }
         switch try kind(name) {
         case .points:
             let density = DensityParameters.density(name, noise: noise, scale: scale)!
@@ -60,6 +71,9 @@ public enum DatasetCatalog {
             let train = Sprites.random(count: trainSize > 0 ? trainSize : 20_000, generator: RandomGenerator(seed: seed ^ 0x5971)).dataset
             let test = Sprites.random(count: testSize > 0 ? testSize : 2_000, generator: RandomGenerator(seed: seed ^ 0x7E57)).dataset
             return DatasetSplits(train: train, test: test)
+        case .images where name == "dsprites":
+            return try DSpritesData.load(source: source, trainSize: trainSize > 0 ? trainSize : 20_000,
+                                         testSize: testSize > 0 ? testSize : 2_000, seed: seed)
         case .images:
             let splits: DatasetSplits
             do {
@@ -108,6 +122,7 @@ public enum DatasetCatalog {
                                       "fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz"]
         case "mnist-5k": return ["mnist-5k/mnist_5k.csv.gz"]
         case "cifar10": return ["cifar10/cifar-10-binary.tar.gz"]
+        case "dsprites": return ["dsprites/" + DSprites.fileName]
         default: return []
         }
     }

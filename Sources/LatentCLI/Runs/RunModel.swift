@@ -99,6 +99,7 @@ public enum RunModel {
     /// The flow configuration `settings` describe.
     static func flowConfiguration(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> FlowConfiguration {
         var features = 2
+        if case let .points(count) = kind { features = count }
         var image: ImagePreprocessing? = nil
         var shape: [Int]? = nil
         var context = 0

@@ -142,6 +142,11 @@ public enum RunPictures {
     /// or for 2-D models the density map with the samples on top.
     public static func picture(of samples: Tensor, model: RunModel, title: String = "", columns: Int = 8) throws -> RGBImage {
         if case let .flow(flow) = model, flow.configuration.imageShape == nil, flow.configuration.image == nil {
+            guard flow.features == 2 else {
+                // Points of more than 2 features: a scatter plot of the first two.
+                try requireFinite(samples, what: "the samples")
+                return ScatterPlot(points: samples.slice(axis: 1, from: 0, to: 2), title: title, xTitle: "x0", yTitle: "x1").render()
+            }
             return try density(flow, title: title, overlay: samples)
         }
         try requireFinite(samples, what: "the samples")

@@ -51,7 +51,8 @@ public final class TrainingSession {
             if !resume { try AtomicFile.write(settings.json() + "\n", to: folder.config) }
         }
         let workers = ranks > 1 ? "\(ranks) ranks × \(Threads.count) threads, global batch \(settings.int("batch-size") * ranks)" : "\(Threads.count) threads"
-        console.say("training \(settings.model.rawValue) on \(settings.data) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(workers)) → \(folder.url.path)")
+        let dataName = data.train.name.hasPrefix(settings.data + ",") ? data.train.name : settings.data
+        console.say("training \(settings.model.rawValue) on \(dataName) (\(data.train.count) train / \(data.test.count) test examples, \(model.module.parameterCount) parameters, \(workers)) → \(folder.url.path)")
         console.json(["event": "start", "model": settings.model.rawValue, "data": settings.data, "folder": folder.url.path,
                       "parameters": model.module.parameterCount, "threads": Threads.count, "ranks": ranks])
         let writer = isWriter ? try tensorboard.map { try TensorBoardWriter(directory: $0) } : nil

@@ -76,9 +76,10 @@ public enum ModelKind: String, CaseIterable, Codable {
         ]
         if let noise = DensityParameters.defaultNoise(data) { d["noise"] = .double(noise) }
         if let scale = DensityParameters.defaultScale(data) { d["scale"] = .double(scale) }
+        if OwnData.isOwn(data) && !OwnData.hasOwnSplit(data) { d["test-fraction"] = .double(0.1) }
         switch family {
         case .vae:
-            let sprites = data == "sprites"
+            let sprites = data == "sprites" || data == "dsprites"
             d["binarize"] = .string("none")
             // Sprites: the ReLU MLP 4096-512-512-10 with a KL warm-up, which trains in a minute
             // (docs/RESULTS.md); the convolutional 64×64 pair collapses its posterior there.

@@ -9,19 +9,26 @@ extension RunSettings {
     var exampleCounts: (train: Double, test: Double) {
         let train = Double(int("train-size")), test = Double(int("test-size"))
         func pick(_ asked: Double, _ all: Double, cap: Bool) -> Double { asked > 0 ? (cap ? min(asked, all) : asked) : all }
+        if OwnData.isOwn(data), let own = try? OwnData.contents(data) {
+            let all = Double(own.count), test = own.test.map { Double($0.count) } ?? (all * 0.9).rounded(.up)
+            return (pick(train, all, cap: true), pick(test, test, cap: true))
+        }
         switch data {
         case "mnist", "fashion-mnist": return (pick(train, 60_000, cap: true), pick(test, 10_000, cap: true))
         case "mnist-5k": return (pick(train, 4_000, cap: true), pick(test, 1_000, cap: true))
         case "cifar10": return (pick(train, 50_000, cap: true), pick(test, 10_000, cap: true))
-        case "sprites": return (pick(train, 20_000, cap: false), pick(test, 2_000, cap: false))
+        case "sprites", "dsprites": return (pick(train, 20_000, cap: false), pick(test, 2_000, cap: false))
         default: return (pick(train, 50_000, cap: false), pick(test, 10_000, cap: false))
         }
     }
 
-    /// Values per example (pixels, or 2 for points).
+    /// Values per example (pixels, or the features of points).
     var featureCount: Double {
-        guard case let .images(shape, _, _)? = try? DatasetCatalog.kind(data) else { return 2 }
-        return Double(shape.reduce(1, *))
+        switch try? DatasetCatalog.kind(data) {
+        case let .images(shape, _, _)?: return Double(shape.reduce(1, *))
+        case let .points(features)?: return Double(features)
+        case nil: return 2
+        }
     }
 
     /// Bytes of the data splits (with room for one transformed copy).

@@ -21,9 +21,9 @@ public struct RunSettings: Equatable {
             throw CLIError.usage("no model given: name one (\(ModelKind.names.joined(separator: ", "))) or put `model:` in the config file")
         }
         let model = try ModelKind.named(modelName)
-        let dataName = try flags["data"].map { try SettingsSchema.key("data")!.parse($0) }?.description
+        let dataName = OwnData.absolute(try flags["data"].map { try SettingsSchema.key("data")!.parse($0) }?.description
             ?? (try fileEntries["data"].map { try SettingsSchema.key("data")!.convert($0) })?.description
-            ?? model.defaultData
+            ?? model.defaultData)
         var values = model.defaults(for: try DatasetCatalog.kind(dataName), data: dataName)
         func key(_ name: String) throws -> SettingKey {
             guard let key = SettingsSchema.key(name) else { throw CLIError.unknownSetting(key: name, known: SettingsSchema.names) }
@@ -32,19 +32,26 @@ public struct RunSettings: Equatable {
                 throw CLIError.usage("setting '\(name)' does not apply to model \(model.rawValue); its settings: \(valid.joined(separator: ", "))")
             }
             guard key.applies(to: dataName) else {
+                if name == "test-fraction" {
+                    throw CLIError.usage("setting 'test-fraction' does not apply to data '\(dataName)', which has its own test split; it splits only your own data (folder:, npy:, npz:, csv:)")
+                }
                 throw CLIError.usage("setting '\(name)' does not apply to data '\(dataName)'; it shapes only the 2-D densities \((key.datasets ?? []).joined(separator: ", "))")
+            }
+            if name == "test-fraction" && OwnData.hasOwnSplit(dataName) {
+                throw CLIError.usage("setting 'test-fraction' does not apply to data '\(dataName)': its files carry their own test split (train/ and test/, train.npy and test.npy, or test arrays)")
             }
             return key
         }
         for (name, raw) in fileEntries.sorted(by: { $0.key < $1.key }) { values[name] = try key(name).convert(raw) }
         for (name, text) in flags.sorted(by: { $0.key < $1.key }) { values[name] = try key(name).parse(text) }
+        values["data"] = .string(dataName)
         // Widths that suit the chosen architecture, unless given: conv has no extra fc layer
         // (the issue's conv 32-64 VAE), deep-mlp the IWAE paper's 200-200.
         if model.family == .vae && fileEntries["hidden"] == nil && flags["hidden"] == nil,
            fileEntries["architecture"] != nil || flags["architecture"] != nil {
             switch values["architecture"] {
             case .string("conv")?: values["hidden"] = .ints([])
-            case .string("deep-mlp")?: values["hidden"] = .ints(dataName == "sprites" ? [512, 512] : [200, 200])
+            case .string("deep-mlp")?: values["hidden"] = .ints(dataName == "sprites" || dataName == "dsprites" ? [512, 512] : [200, 200])
             default: values["hidden"] = .ints([400])
             }
         }
@@ -158,7 +165,8 @@ public struct RunSettings: Equatable {
         let splits = try DatasetCatalog.load(data, source: dataSource.source, trainSize: trainSize ?? int("train-size"),
                                              testSize: int("test-size"), seed: seed,
                                              noise: values["noise"].map { _ in double("noise") },
-                                             scale: values["scale"].map { _ in double("scale") })
+                                             scale: values["scale"].map { _ in double("scale") },
+                                             testFraction: values["test-fraction"].map { _ in double("test-fraction") } ?? 0.1)
         return try DatasetCatalog.binarized(splits, mode: binarization, seed: seed)
     }
 
@@ -167,7 +175,7 @@ public struct RunSettings: Equatable {
         switch model.family {
         case .vae, .cvae:
             guard case let .images(shape, _, classes) = kind else {
-                throw CLIError.usage("model \(model.rawValue) needs image data; '\(data)' is 2-D points — use a flow (realnvp, maf, nsf, …) or an image dataset (\(DatasetCatalog.fileNames.joined(separator: ", ")), sprites)")
+                throw CLIError.usage("model \(model.rawValue) needs image data; '\(data)' is points — use a flow (realnvp, maf, nsf, …) or an image dataset (\(DatasetCatalog.fileNames.joined(separator: ", ")), sprites, dsprites, folder:PATH)")
             }
             if model.family == .cvae && string("task") == "class" && classes == nil {
                 throw CLIError.usage("cvae task 'class' needs labelled classes; '\(data)' has none — use --task quadrant or a labelled dataset (mnist, fashion-mnist, mnist-5k, cifar10)")
@@ -180,13 +188,15 @@ public struct RunSettings: Equatable {
                 throw CLIError.usage("model \(model.rawValue) computes log p(x) with one network pass per dimension, one after another (\(shape.reduce(1, *)) for '\(data)'), minutes per epoch even on a few thousand images, so it cannot train on images in reasonable time; use maf, realnvp, nsf or glow for images, \(model.rawValue) for the 2-D densities")
             }
             if model == .glow, case .points = kind {
-                throw CLIError.usage("model glow needs image data; '\(data)' is 2-D points — use realnvp, nsf, maf, … for points")
+                throw CLIError.usage("model glow needs image data; '\(data)' is points — use realnvp, nsf, maf, … for points")
             }
             if bool("conditional"), case let .images(_, _, classes) = kind, classes == nil {
                 throw CLIError.usage("conditional: true needs class labels; '\(data)' has none")
             }
             if bool("conditional"), case .points = kind {
-                throw CLIError.usage("conditional: true needs class labels; the 2-D densities have none")
+                throw CLIError.usage(OwnData.isOwn(data)
+                    ? "conditional: true conditions on image classes; '\(data)' is points, whose labels the flows do not read"
+                    : "conditional: true needs class labels; the 2-D densities have none")
             }
         }
     }

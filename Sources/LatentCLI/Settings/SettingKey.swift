@@ -17,6 +17,8 @@ public struct SettingKey {
         case ints(ClosedRange<Int>)
         /// Free text (paths).
         case text
+        /// A dataset: a catalogue name (`DatasetCatalog.names`) or own data (`folder:PATH`, `npy:…`, `npz:…`, `csv:…`).
+        case dataset
     }
 
     /// Which models read a key.
@@ -35,7 +37,8 @@ public struct SettingKey {
     /// Whether an `.ints` key takes the empty list (`hidden` of a convolutional VAE: no fc layer).
     public let allowsEmpty: Bool
     /// The datasets whose data the key shapes (`noise`, `scale`: some 2-D densities), or nil when it
-    /// applies whatever the data. A key given for other data is refused, not silently ignored.
+    /// applies whatever the data; an entry ending in ":" stands for every name with that prefix
+    /// (`test-fraction`: own data). A key given for other data is refused, not silently ignored.
     public let datasets: [String]?
 
     public init(name: String, kind: Kind, scope: Scope, help: String, allowsEmpty: Bool = false, datasets: [String]? = nil) {
@@ -43,7 +46,9 @@ public struct SettingKey {
     }
 
     /// Whether the key applies to the dataset called `data`.
-    public func applies(to data: String) -> Bool { datasets?.contains(data) ?? true }
+    public func applies(to data: String) -> Bool {
+        datasets?.contains { $0 == data || ($0.hasSuffix(":") && data.hasPrefix($0)) } ?? true
+    }
 
     /// What the key allows, for messages and help ("an integer in 1…100000").
     public var allowed: String {
@@ -54,6 +59,7 @@ public struct SettingKey {
         case let .choice(words): return "one of " + words.joined(separator: ", ")
         case let .ints(r): return "a list of integers in \(r.lowerBound)…\(r.upperBound) (e.g. 64,64)" + (allowsEmpty ? ", or [] for none" : "")
         case .text: return "text"
+        case .dataset: return DatasetCatalog.described
         }
     }
 
@@ -85,6 +91,8 @@ public struct SettingKey {
             return try check(.ints(values.map { $0! }), text)
         case .text:
             return .string(text)
+        case .dataset:
+            return try check(.string(t), text)
         }
     }
 
@@ -149,6 +157,7 @@ public struct SettingKey {
             guard r.contains(Double(v)) else { throw bad(shown) }
             return .double(Double(v))
         case (.bool, .bool), (.text, .string): break
+        case let (.dataset, .string(v)): guard DatasetCatalog.names.contains(v) || OwnData.isOwn(v) else { throw bad(shown) }
         case let (.choice(words), .string(v)): guard words.contains(v) else { throw bad(shown) }
         case let (.ints(r), .ints(v)): guard v.isEmpty ? allowsEmpty : v.allSatisfy(r.contains) else { throw bad(shown) }
         default: throw bad(shown)

@@ -3,7 +3,8 @@ public enum SettingsSchema {
     /// The keys, in help order.
     public static let keys: [SettingKey] = [
         // Data and loop.
-        SettingKey(name: "data", kind: .choice(DatasetCatalog.names), scope: .all, help: "dataset"),
+        SettingKey(name: "data", kind: .dataset, scope: .all, help: "dataset: a name, or your own folder:PATH (PNG images), npy:FILE|DIR, npz:FILE, csv:FILE"),
+        SettingKey(name: "test-fraction", kind: .double(0.01...0.9), scope: .all, help: "share of your own data held out as the test split, drawn with the seed (only for own data without train/test parts)", datasets: OwnData.prefixes),
         SettingKey(name: "data-dir", kind: .text, scope: .all, help: "folder holding the dataset files (default: $LATENT_DATA, then ~/.cache/latent)"),
         SettingKey(name: "train-size", kind: .int(0...10_000_000), scope: .all, help: "training examples (0 = all; drawn examples for sprites and 2-D densities)"),
         SettingKey(name: "test-size", kind: .int(0...10_000_000), scope: .all, help: "test examples (0 = all; drawn examples for sprites and 2-D densities)"),

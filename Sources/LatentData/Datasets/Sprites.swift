@@ -5,11 +5,16 @@ import LatentTensor
 /// one white shape on black, generated from five known factors — the standard testbed for
 /// β-VAE disentanglement, since every image's true generative factors are known.
 ///
+/// The factor grid is dSprites' exactly (its metadata: `linspace(0.5, 1, 6)` scales,
+/// `linspace(0, 2π, 40)` orientations — so 0 and 2π both appear, as in the file — and
+/// `linspace(0, 1, 32)` positions, in the file's row-major order); the pixels are this renderer's,
+/// close to but not identical with the published images (`DSprites.Store` reads those).
+///
 /// | factor | values | index → value |
 /// | --- | --- | --- |
 /// | shape | 3: square, ellipse, heart | the index |
 /// | scale | 6 in [0.5, 1] | 0.5 + 0.1·i |
-/// | rotation | 40 in [0, 2π) (radians, counter-clockwise on screen) | 2πi/40 |
+/// | rotation | 40 in [0, 2π] (radians, counter-clockwise on screen) | 2πi/39 |
 /// | x | 32 in [0, 1] (left → right) | i/31 |
 /// | y | 32 in [0, 1] (top → bottom) | i/31 |
 ///
@@ -42,7 +47,7 @@ public enum Sprites {
         switch factor {
         case 0: return Float(index)
         case 1: return 0.5 + 0.1 * Float(index)
-        case 2: return 2 * Float.pi * Float(index) / 40
+        case 2: return 2 * Float.pi * Float(index) / 39
         default: return Float(index) / 31
         }
     }

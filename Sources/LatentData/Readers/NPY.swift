@@ -17,8 +17,22 @@ public enum NPY {
         try decode(readFileBytes(url), path: url.path)
     }
 
-    /// `read` for bytes in memory; `path` names them in errors.
-    public static func decode(_ bytes: [UInt8], path: String) throws -> Tensor {
+    /// What an `.npy` header says: element type and byte order, memory order, shape, and where the
+    /// data begin.
+    struct Header {
+        var type: ScalarType
+        var bigEndian: Bool
+        var fortranOrder: Bool
+        var shape: [Int]
+        var dataStart: Int
+        /// Elements in the array.
+        var count: Int
+        /// Bytes of data the shape and type call for.
+        var dataBytes: Int { count * type.byteCount }
+    }
+
+    /// Parses the header at the start of `bytes` (which may hold only the first part of a file).
+    static func parseHeader(_ bytes: [UInt8], path: String) throws -> Header {
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw DataError(path: path, "not a .npy file: starts with \(hexPrefix(bytes, count: 6)), expected 93 4e 55 4d 50 59 (\\x93NUMPY)")
         }
@@ -45,19 +59,33 @@ public enum NPY {
         guard let count = elementCount(shape), count <= Int.max / 8 else {
             throw DataError(path: path, "header declares shape \(shape), too large to be a real array")
         }
-        let expectedBytes = count * type.byteCount
+        return Header(type: type, bigEndian: bigEndian, fortranOrder: fortranOrder, shape: shape, dataStart: dataStart, count: count)
+    }
+
+    /// `read` for bytes in memory; `path` names them in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> Tensor {
+        try decodeTyped(bytes, path: path).values
+    }
+
+    /// `decode`, also giving the element type the file stored (uint8 pixels read as 0…255 call
+    /// for scaling, float pixels do not).
+    public static func decodeTyped(_ bytes: [UInt8], path: String) throws -> StoredArray {
+        let h = try parseHeader(bytes, path: path)
+        let (shape, count, dataStart) = (h.shape, h.count, h.dataStart)
+        let expectedBytes = h.dataBytes
         guard bytes.count - dataStart == expectedBytes else {
             let kind = bytes.count - dataStart < expectedBytes ? "truncated" : "too long"
-            throw DataError(path: path, "\(kind): shape \(shape) of \(type.rawValue) needs \(expectedBytes) data bytes, the file has \(bytes.count - dataStart)")
+            throw DataError(path: path, "\(kind): shape \(shape) of \(h.type.rawValue) needs \(expectedBytes) data bytes, the file has \(bytes.count - dataStart)")
         }
-        var tensor = Tensor.zeros(fortranOrder ? shape.reversed() : shape)
+        var tensor = Tensor.zeros(h.fortranOrder ? shape.reversed() : shape)
         bytes.withUnsafeBytes { raw in
             tensor.withUnsafeMutableBufferPointer { out in
                 guard let base = out.baseAddress else { return }
-                decodeScalars(raw.baseAddress! + dataStart, count: count, type: type, bigEndian: bigEndian, scale: 1, into: base)
+                decodeScalars(raw.baseAddress! + dataStart, count: count, type: h.type, bigEndian: h.bigEndian, scale: 1, into: base)
             }
         }
-        return fortranOrder && shape.count > 1 ? tensor.permuted(Array((0..<shape.count).reversed())) : tensor
+        let values = h.fortranOrder && shape.count > 1 ? tensor.permuted(Array((0..<shape.count).reversed())) : tensor
+        return StoredArray(values: values, type: h.type)
     }
 
     /// `tensor` encoded as a version 1.0 `.npy` file with element type `type` (C order,

@@ -36,8 +36,8 @@ final class SpritesTests: XCTestCase {
     func testFactorValueRanges() {
         XCTAssertEqual(Sprites.factorValue(1, index: 0), 0.5)
         XCTAssertEqual(Sprites.factorValue(1, index: 5), 1, accuracy: 1e-6)
-        XCTAssertEqual(Sprites.factorValue(2, index: 10), Float.pi / 2, accuracy: 1e-6)
-        XCTAssertEqual(Sprites.factorValue(2, index: 39), 2 * Float.pi * 39 / 40, accuracy: 1e-6)
+        XCTAssertEqual(Sprites.factorValue(2, index: 0), 0)
+        XCTAssertEqual(Sprites.factorValue(2, index: 39), 2 * Float.pi, accuracy: 1e-6)  // linspace(0, 2π, 40), as dSprites
         XCTAssertEqual(Sprites.factorValue(3, index: 31), 1)
         XCTAssertEqual(Sprites.factorSizes.reduce(1, *), 737_280)
     }
