@@ -60,10 +60,14 @@ public struct LatentCommand: ParsableCommand {
             fflush(stdout)
         }
         if let group = MPICommunicator.current, group.size > 1 {
+            // Interrupted: every rank stopped at the same step, after rank 0's checkpoint, and
+            // rank 0 says so. Any other failure may have left ranks waiting: end the whole job.
+            if code == 130 || code == 143 {
+                if group.rank == 0 { FileHandle.standardError.write(Data("error: \(line)\n".utf8)) }
+                group.finish()
+                Foundation.exit(code)
+            }
             FileHandle.standardError.write(Data("error: rank \(group.rank) of \(group.size): \(line)\n".utf8))
-            // Interrupted: every rank stopped at the same step, after rank 0's checkpoint. Any
-            // other failure may have left ranks waiting: end the whole job.
-            if code == 130 || code == 143 { group.finish(); Foundation.exit(code) }
             group.abort(code: code)
         }
         FileHandle.standardError.write(Data("error: \(line)\n".utf8))

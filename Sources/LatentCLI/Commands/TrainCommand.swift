@@ -88,6 +88,7 @@ struct TrainCommand: ParsableCommand {
         let group = dryRun ? nil : try DistributedLaunch.start(requested: distributed, timeout: distributedTimeout)
         if let group = group {
             console.muted = group.rank != 0
+            Interruption.shared.quiet = group.rank != 0
             if flags["threads"] == nil { flags["threads"] = String(DistributedLaunch.threadsPerRank()) }
         }
         let writer = (group?.rank ?? 0) == 0

@@ -9,6 +9,9 @@ enum DistributedLaunch {
     /// The communicator of this process's job, or nil to train alone. Throws `CLIError.failed`
     /// naming what to install when MPI is needed and cannot be loaded.
     static func start(requested: Bool, timeout: Double) throws -> MPICommunicator? {
+        if let copies = MPIEnvironment.unmanagedSlurmCopies {
+            throw CLIError.usage("srun started \(copies) copies of latent without MPI's process management, so each would train alone and all would write the same run folder; launch with `srun --mpi=pmix …` (or mpirun inside the allocation), or with one task")
+        }
         let launched = MPIEnvironment.launchedSize
         guard requested || (launched ?? 1) > 1 else { return nil }
         do {
@@ -21,9 +24,10 @@ enum DistributedLaunch {
         }
     }
 
-    /// Threads per rank when the settings leave the default (every core): the machine's cores
-    /// shared among the ranks on it, so that N ranks on one machine do not oversubscribe it.
+    /// Threads per rank when the settings leave the default (every core): Slurm's
+    /// `--cpus-per-task` when given, else the machine's cores shared among the ranks on it, so
+    /// that N ranks on one machine do not oversubscribe it.
     static func threadsPerRank(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
-        max(1, cores / MPIEnvironment.localRanks)
+        MPIEnvironment.slurmCPUsPerTask ?? max(1, cores / MPIEnvironment.localRanks)
     }
 }

@@ -20,6 +20,10 @@ public final class Interruption: @unchecked Sendable {
     private var received: Int32?
     private var sources: [DispatchSourceSignal] = []
 
+    /// When true the first signal's notice is not printed (the ranks other than 0 of a
+    /// distributed run: rank 0 speaks for the job).
+    public var quiet = false
+
     private init() {}
 
     /// Starts listening for SIGINT and SIGTERM (idempotent).
@@ -58,6 +62,7 @@ public final class Interruption: @unchecked Sendable {
         if first { received = number }
         lock.unlock()
         if first {
+            guard !quiet else { return }
             FileHandle.standardError.write(Data("\n\(Interruption.name(number)): finishing this step and saving a checkpoint (again to quit at once)\n".utf8))
         } else {
             FileHandle.standardError.write(Data("\n\(Interruption.name(number)) again: quitting without saving\n".utf8))

@@ -92,8 +92,8 @@ public final class TrainingSession {
             history = MetricsFiles.readHistory(folder.metricsJSONL)
             if isWriter { try MetricsFiles.writeCSV(history, to: folder.metricsCSV) }
             let position = trainer.epochPosition.batches > 0
-                ? "in epoch \(trainer.epoch + 1) after batch \(trainer.epochPosition.batches)" : "after epoch \(trainer.epoch)"
-            console.say("resuming \(position) (step \(trainer.step)) of \(epochs)")
+                ? "epoch \(trainer.epoch + 1) of \(epochs) after batch \(trainer.epochPosition.batches)" : "after epoch \(trainer.epoch) of \(epochs)"
+            console.say("resuming \(position) (step \(trainer.step))")
             if trainer.epoch >= epochs { console.say("the run already has \(epochs) epochs; raise --epochs to train further") }
         }
         let progress = TrainingProgress(console: console, epochs: epochs)
