@@ -188,6 +188,10 @@ public struct RunSettings: Equatable {
             if bool("conditional"), case .points = kind {
                 throw CLIError.usage("conditional: true needs class labels; the 2-D densities have none")
             }
+        case .flowMatching:
+            if case let .images(shape, _, _) = kind {
+                throw CLIError.usage("model flow-matching trains on the 2-D densities (its likelihood takes one backward pass per dimension per ODE step); '\(data)' is images \(shape) — use moons, 8gaussians, rings, … or a flow (realnvp, maf, glow) for images")
+            }
         }
     }
 }
