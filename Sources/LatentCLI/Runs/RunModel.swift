@@ -150,9 +150,6 @@ public enum RunModel {
 
     /// The flow matching configuration `settings` describe (2-D points).
     static func flowMatchingConfiguration(_ s: RunSettings, seed: UInt64) throws -> FlowMatchingConfiguration {
-        guard !s.ints("hidden").isEmpty else {
-            throw CLIError.badSetting(key: "hidden", value: "[]", allowed: "at least one width for the velocity network (e.g. 128,128,128)")
-        }
         let config = FlowMatchingConfiguration(
             features: 2, hidden: s.ints("hidden"), sigmaMin: s.double("sigma-min"),
             solver: s.string("solver") == "rk4" ? .rk4 : .dopri5, steps: s.int("ode-steps"), tolerance: s.double("tolerance"),

@@ -150,7 +150,7 @@ public final class TrainingSession {
         case let .flow(flow) where flow.features == 2 && flow.configuration.contextFeatures == 0:
             try AtomicFile.write(try RunPictures.density(flow, title: "learned density p(x)"), to: folder.picture("density.png"))
         case .flowMatching:
-            try AtomicFile.write(try RunPictures.density(model, resolution: 60, title: "learned density p(x) (ODE likelihood)"), to: folder.picture("density.png"))
+            try AtomicFile.write(try RunPictures.density(model, resolution: 48, title: "learned density p(x) (ODE likelihood)"), to: folder.picture("density.png"))
         default: break
         }
         let keys = settings.model.family == .flow ? ["nll"] : (settings.model.family == .flowMatching ? ["loss"] : ["loss", "kl"])
