@@ -44,6 +44,29 @@ final class ContinuousFlowTests: XCTestCase {
         XCTAssertEqual(mean, 0, accuracy: 4 * 0.3 / Double(deviations.count).squareRoot())
     }
 
+    func testSixDimensionalBlockLinearFieldExactAndHutchinson() throws {
+        // Three independent 2×2 blocks: the closed form is the sum of the blocks' 2-D ones.
+        let blocks = [a, [0.2, -1.1, 0.8, -0.3], [-0.9, 0.1, 0.4, 0.5]]
+        var aT = [Float](repeating: 0, count: 36)
+        for (k, m) in blocks.enumerated() {
+            for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] { aT[(2 * k + j) * 6 + 2 * k + i] = Float(m[2 * i + j]) }
+        }
+        let field: VectorField = { x, _ in x.matmul(Tensor(shape: [6, 6], scalars: aT)) }
+        let flow = ContinuousFlow(velocity: field, base: StandardNormal(eventShape: [6]))
+        let points = Tensor.randn([400, 6], generator: RandomGenerator(seed: 8))
+        var want = Tensor.zeros([400])
+        for (k, m) in blocks.enumerated() { want = want + closedFormLogProb(m, points.slice(axis: 1, from: 2 * k, to: 2 * k + 2)) }
+        let solver = DormandPrince(relativeTolerance: 1e-6, absoluteTolerance: 1e-6)
+        let exact = try flow.logProb(points, trace: .exact, solver: solver, generator: RandomGenerator(seed: 0)).logProb
+        XCTAssertLessThan(ODEClosedForm.maxError(exact, want), 2e-4)
+        let estimate = try flow.logProb(points, trace: .hutchinson(.gaussian), solver: solver, generator: RandomGenerator(seed: 9)).logProb
+        let deviations = (estimate - want).scalars.map(Double.init)
+        let mean = deviations.reduce(0, +) / 400
+        let sd = (deviations.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 399).squareRoot()
+        XCTAssertGreaterThan(sd, 0.1, "one Gaussian probe per point is noisy")
+        XCTAssertEqual(mean, 0, accuracy: 4 * sd / 20, "but unbiased")
+    }
+
     func testSamplingThenInvertingReturnsTheNoise() throws {
         let g = RandomGenerator(seed: 4)
         let w = Tensor.randn([16, 3], generator: g), v = Tensor.randn([2, 16], generator: g) * 0.7
