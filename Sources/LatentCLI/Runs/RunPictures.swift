@@ -153,10 +153,11 @@ public enum RunPictures {
             return try density(flow, title: title, overlay: samples)
         }
         if case .flowMatching = model {
-            // Its density needs an ODE solve per grid cell: the per-epoch picture is the samples alone.
+            // Its density needs an ODE solve per grid cell: the per-epoch picture is the samples alone,
+            // on the density map's [−4, 4]² (so epochs compare) unless they reach beyond it.
             try requireFinite(samples, what: "the samples")
             var plot = ScatterPlot(points: samples, title: title, xTitle: "x1", yTitle: "x2")
-            (plot.xRange, plot.yRange) = (-4...4, -4...4)
+            if samples.abs().max().item <= 4 { (plot.xRange, plot.yRange) = (-4...4, -4...4) }
             return plot.render()
         }
         try requireFinite(samples, what: "the samples")
