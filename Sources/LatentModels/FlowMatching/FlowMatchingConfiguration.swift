@@ -38,6 +38,7 @@ public struct FlowMatchingConfiguration: Codable, Equatable, Sendable {
     /// Seed of the initial weights.
     public var seed: UInt64
 
+    /// The defaults are the CLI's on the 2-D densities (see `problems()` for the valid ranges).
     public init(features: Int, hidden: [Int] = [128, 128, 128], sigmaMin: Double = 1e-4, solver: Solver = .dopri5,
                 steps: Int = 50, tolerance: Double = 1e-5, trace: Trace = .exact, seed: UInt64 = 0) {
         (self.features, self.hidden, self.sigmaMin, self.solver) = (features, hidden, sigmaMin, solver)

@@ -25,6 +25,7 @@ public struct ContinuousFlow {
     /// p₀, over `[D]`.
     public let base: any Distribution
 
+    /// The flow of `velocity` over `base` (whose event shape is `[D]`).
     public init(velocity: @escaping VectorField, base: any Distribution) {
         self.velocity = velocity
         self.base = base

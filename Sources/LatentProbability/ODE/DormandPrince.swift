@@ -20,6 +20,7 @@ public struct DormandPrince: ODESolver {
     /// The most steps (accepted and rejected) before `ODEError.tooManySteps`.
     public let maxSteps: Int
 
+    /// Dormand–Prince with the given tolerances (finite, ≥ 0, not both 0) and step limit (≥ 1).
     public init(relativeTolerance: Double = 1e-5, absoluteTolerance: Double = 1e-5, maxSteps: Int = 10_000) {
         require(relativeTolerance >= 0 && absoluteTolerance >= 0 && relativeTolerance + absoluteTolerance > 0
                     && relativeTolerance.isFinite && absoluteTolerance.isFinite,

@@ -15,6 +15,7 @@ public struct ODESolution {
     /// Steps an adaptive solver tried and rejected (0 for fixed-step solvers).
     public var rejectedSteps: Int
 
+    /// A solution with its cost counters.
     public init(value: Tensor, evaluations: Int, steps: Int, rejectedSteps: Int = 0) {
         (self.value, self.evaluations, self.steps, self.rejectedSteps) = (value, evaluations, steps, rejectedSteps)
     }
@@ -31,6 +32,7 @@ public enum ODEError: Error, CustomStringConvertible, Equatable {
     /// The arguments were unusable (named in the message).
     case invalid(String)
 
+    /// One line naming the time and what to change.
     public var description: String {
         switch self {
         case let .nonFinite(t): return "the ODE state became NaN or infinite at t = \(t)"

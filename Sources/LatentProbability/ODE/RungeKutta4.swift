@@ -12,6 +12,7 @@ public struct RungeKutta4: ODESolver {
     /// Equal steps between t₀ and t₁ (at least 1).
     public let steps: Int
 
+    /// RK4 with `steps` ≥ 1 equal steps (fewer stop with a message naming the value).
     public init(steps: Int) {
         require(steps >= 1, "RungeKutta4: steps must be at least 1, got \(steps)")
         self.steps = steps
