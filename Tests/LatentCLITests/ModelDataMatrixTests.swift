@@ -81,6 +81,7 @@ final class ModelDataMatrixTests: XCTestCase {
         switch model.family {
         case .vae, .cvae: settings += [("hidden", "16"), ("latent", "2")]
         case .flow: settings += model == .glow ? [("layers", "1"), ("hidden", "4"), ("scales", "1")] : [("layers", "2"), ("hidden", "8")]
+        case .flowMatching: settings += [("hidden", "8"), ("solver", "rk4"), ("ode-steps", "4")]
         }
         return settings.filter { SettingsSchema.key($0.0).map(model.reads) ?? false }.flatMap { ["--" + $0.0, $0.1] }
     }
@@ -156,7 +157,7 @@ final class ModelDataMatrixTests: XCTestCase {
             ("sample png", ["sample", "run", "--count", "4", "--output", "s.png", "--quiet"], "s.png"),
             ("sample npy", ["sample", "run", "--count", "4", "--output", "s.npy", "--quiet"], "s.npy"),
         ]
-        if cell.model.family != .flow {
+        if cell.model.family == .vae || cell.model.family == .cvae {
             commands += [("reconstruct", ["reconstruct", "run", "--count", "4", "--output", "r.png", "--quiet"], "r.png"),
                          ("traverse", ["traverse", "run", "--steps", "3", "--output", "t.png", "--quiet"], "t.png")]
         } else if ModelDataMatrixTests.pointData.contains(cell.data) {

@@ -121,6 +121,10 @@ struct EvalCommand: ParsableCommand {
             }
         case let .flow(flow):
             for (k, v) in average(flow) { metrics[k == "bitsPerDim" ? "bits_per_dim" : k] = v }
+        case let .flowMatching(m):
+            metrics["flow_matching_loss"] = average(m)["loss"]
+            try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
+            for (k, v) in try EvalCommand.likelihood(m, loader: loader, generator: generator) { metrics[k] = v }
         }
         try EvalCommand.requireFinite(metrics, perDimension: perDimension, information: factorInformation)
         for warning in warnings { console.warn(warning) }
@@ -145,6 +149,29 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
+    /// The test NLL of a flow matching model by its likelihood ODE (the run's solver and trace),
+    /// batch by batch: `nll` (nats), its standard error over the examples, and the mean number of
+    /// velocity evaluations per batch. Throws `CLIError.failed` when the solver cannot finish.
+    static func likelihood(_ m: FlowMatchingModel, loader: DataLoader, generator: RandomGenerator) throws -> [String: Double] {
+        var values: [Double] = []
+        var evaluations = 0, batches = 0
+        for (x, _) in loader {
+            do {
+                let (logProb, solution) = try m.logProb(x, generator: generator)
+                values += logProb.scalars.map { -Double($0) }
+                evaluations += solution.evaluations
+                batches += 1
+            } catch {
+                throw CLIError.failed("eval: the likelihood ODE failed: \(error)")
+            }
+        }
+        let n = Double(max(values.count, 1))
+        let mean = values.reduce(0, +) / n
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / max(n - 1, 1)
+        return ["nll": mean, "nll_standard_error": (variance / n).squareRoot(),
+                "ode_evaluations_per_batch": Double(evaluations) / Double(max(batches, 1))]
+    }
+
     /// Throws `CLIError.failed` naming every metric that is NaN or infinite: a broken checkpoint
     /// (or a diverged model) must not pass for an evaluated one.
     static func requireFinite(_ metrics: [String: Double], perDimension: [Double], information: [String: [Double]]) throws {
@@ -160,7 +187,9 @@ struct EvalCommand: ParsableCommand {
 extension RunModel {
     /// True for the VAE and conditional VAE, whose eval draws importance samples.
     var isVAEFamily: Bool {
-        if case .flow = self { return false }
-        return true
+        switch self {
+        case .vae, .cvae: return true
+        case .flow, .flowMatching: return false
+        }
     }
 }

@@ -151,9 +151,12 @@ struct DensityCommand: ParsableCommand {
         try checkFlag("samples", samples, in: 0...100_000)
         try checkOutput(output)
         let (model, _, _) = try modelArgument.load()
-        guard case let .flow(flow) = model else { throw CLIError.usage("a density map needs a 2-D flow (realnvp, maf, nsf, planar, … on a 2-D dataset)") }
+        switch model {
+        case .flow, .flowMatching: break
+        default: throw CLIError.usage("a density map needs a 2-D flow (realnvp, maf, nsf, planar, flow-matching, … on a 2-D dataset)")
+        }
         let overlay = samples > 0 ? try RunPictures.samples(model, count: samples, generator: RandomGenerator(seed: 0)) : nil
-        try save(try RunPictures.density(flow, range: range, resolution: resolution, title: "p(x)", overlay: overlay), output,
+        try save(try RunPictures.density(model, range: range, resolution: resolution, title: "p(x)", overlay: overlay), output,
                  outputOptions.console(), what: "density map")
     }
 }

@@ -39,7 +39,7 @@ struct TrainCommand: ParsableCommand {
 
     static var settingsHelp: String {
         var lines = ["Models:"]
-        lines += ModelKind.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)" }
+        lines += ModelKind.allCases.map { "  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \($0.summary)" }
         lines += ["", "Settings (flag --name value, or `name: value` in a config file); `latent train <model> --help` lists one model's, with their defaults:"]
         for key in SettingsSchema.keys {
             let scope = key.datasets.map { "data " + $0.joined(separator: ", ") } ?? key.scope.rawValue

@@ -6,6 +6,7 @@ public enum RunModel {
     case vae(VAE, VAEConfiguration)
     case cvae(ConditionalVAE, ConditionalVAEConfiguration)
     case flow(FlowModel)
+    case flowMatching(FlowMatchingModel)
 
     /// Checkpoint metadata key of the run settings JSON.
     public static let settingsKey = "latent.settings"
@@ -18,6 +19,7 @@ public enum RunModel {
         case let .vae(m, _): return m
         case let .cvae(m, _): return m
         case let .flow(m): return m
+        case let .flowMatching(m): return m
         }
     }
 
@@ -30,6 +32,7 @@ public enum RunModel {
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try encoder.encode(c), as: UTF8.self)
         case let .flow(m): return try m.configuration.json()
+        case let .flowMatching(m): return try m.configuration.json()
         }
     }
 
@@ -43,6 +46,7 @@ public enum RunModel {
             case .vae: return try buildVAE(settings, kind: kind, seed: seed)
             case .cvae: return try buildCVAE(settings, kind: kind, seed: seed)
             case .flow: return .flow(FlowModel(configuration: try flowConfiguration(settings, kind: kind, seed: seed)))
+            case .flowMatching: return .flowMatching(FlowMatchingModel(configuration: try flowMatchingConfiguration(settings, seed: seed)))
             }
         } catch let error as ModelConfigurationError {
             throw CLIError.usage(error.description)
@@ -140,6 +144,17 @@ public enum RunModel {
             throw CLIError.badSetting(key: "scales", value: String(s.int("scales")),
                                       allowed: "a count L with the image side \(shape[1]) divisible by 2^L")
         }
+        let problems = config.problems()
+        guard problems.isEmpty else { throw ModelConfigurationError(model: s.model.rawValue, problems: problems) }
+        return config
+    }
+
+    /// The flow matching configuration `settings` describe (2-D points).
+    static func flowMatchingConfiguration(_ s: RunSettings, seed: UInt64) throws -> FlowMatchingConfiguration {
+        let config = FlowMatchingConfiguration(
+            features: 2, hidden: s.ints("hidden"), sigmaMin: s.double("sigma-min"),
+            solver: s.string("solver") == "rk4" ? .rk4 : .dopri5, steps: s.int("ode-steps"), tolerance: s.double("tolerance"),
+            trace: s.string("trace") == "hutchinson" ? .hutchinson : .exact, seed: seed)
         let problems = config.problems()
         guard problems.isEmpty else { throw ModelConfigurationError(model: s.model.rawValue, problems: problems) }
         return config

@@ -57,6 +57,10 @@ public enum RunPictures {
                 }
             }
             x = parts.concatenated
+        case let .flowMatching(m):
+            do { x = try m.sample(count, temperature: temperature, generator: generator) } catch {
+                throw CLIError.failed("sampling failed: \(error)")
+            }
         }
         try requireFinite(x, what: "the model's samples")
         return x
@@ -70,6 +74,7 @@ public enum RunPictures {
         case let .flow(flow):
             let c = flow.configuration
             return c.imageShape ?? (c.image != nil ? imageShape(features: c.features) : nil) ?? [c.features]
+        case let .flowMatching(m): return [m.features]
         }
     }
 
@@ -104,6 +109,9 @@ public enum RunPictures {
             let c = flow.configuration
             features = c.features
             widest = (c.hidden.max() ?? 0) * (c.imageShape.map { $0[1] * $0[2] / 4 } ?? 1)
+        case let .flowMatching(m):
+            // Dormand–Prince holds seven stages of the augmented state beside one network pass.
+            (features, widest) = (8 * (m.features + 1), m.configuration.hidden.max() ?? 0)
         }
         return 32 * Double(rows) * Double(features + widest)
     }
@@ -149,6 +157,14 @@ public enum RunPictures {
             }
             return try density(flow, title: title, overlay: samples)
         }
+        if case .flowMatching = model {
+            // Its density needs an ODE solve per grid cell: the per-epoch picture is the samples alone,
+            // on the density map's [−4, 4]² (so epochs compare) unless they reach beyond it.
+            try requireFinite(samples, what: "the samples")
+            var plot = ScatterPlot(points: samples, title: title, xTitle: "x1", yTitle: "x2")
+            if samples.abs().max().item <= 4 { (plot.xRange, plot.yRange) = (-4...4, -4...4) }
+            return plot.render()
+        }
         try requireFinite(samples, what: "the samples")
         let images = try asImages(samples)
         return ImageGrid.samples(images, columns: columns, scale: images.shape[3] <= 32 ? 2 : 1)
@@ -186,6 +202,31 @@ public enum RunPictures {
             throw CLIError.failed("cannot draw the density: \(error) (a diverged run: train with a lower --learning-rate or --clip-norm 10; mass elsewhere: another --range)")
         }
         return map.render()
+    }
+
+    /// The density p(x) of a 2-D model — a flow, or flow matching by its ODE likelihood
+    /// (`chunk` points per solve) — with `overlay` points on top; the checks and errors of the
+    /// flow version.
+    public static func density(_ model: RunModel, range: Double = 4, resolution: Int = 120, title: String = "",
+                               overlay: Tensor? = nil) throws -> RGBImage {
+        switch model {
+        case let .flow(flow): return try density(flow, range: range, resolution: resolution, title: title, overlay: overlay)
+        case let .flowMatching(m):
+            guard range.isFinite, (1e-3...1e3).contains(range) else { throw CLIError.usage("--range must be in 0.001…1000, got \(range)") }
+            guard (2...2000).contains(resolution) else { throw CLIError.usage("--resolution must be in 2…2000, got \(resolution)") }
+            try MemoryBudget.check(bytes: workingBytes(model, rows: chunk), what: "the density map")
+            var map: DensityMap
+            do {
+                map = try FlowPictures.densityMap(range: -range...range, resolution: resolution, title: title, chunk: chunk) { points in
+                    try m.logProb(points, generator: RandomGenerator(seed: 0)).logProb
+                }
+            } catch {
+                throw CLIError.failed("cannot draw the density: \(error) (a diverged run: train with a lower --learning-rate or --clip-norm 10; mass elsewhere: another --range)")
+            }
+            if let points = overlay { map.overlay(samples: points) }
+            return map.render()
+        default: throw CLIError.usage("a density map needs a 2-D flow (realnvp, maf, nsf, planar, flow-matching, … on a 2-D dataset)")
+        }
     }
 
     /// Inputs above their reconstructions (VAE) or completions (quadrant CVAE).

@@ -63,6 +63,7 @@ public final class TrainingSession {
         case let .vae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .cvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flow(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
+        case let .flowMatching(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         }
         guard isWriter else { return final }
         try writeSummary(final, seconds: Date().timeIntervalSince(start), parameters: model.module.parameterCount)
@@ -167,9 +168,11 @@ public final class TrainingSession {
             try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("completions.png"))
         case let .flow(flow) where flow.features == 2 && flow.configuration.contextFeatures == 0:
             try AtomicFile.write(try RunPictures.density(flow, title: "learned density p(x)"), to: folder.picture("density.png"))
+        case .flowMatching:
+            try AtomicFile.write(try RunPictures.density(model, resolution: 48, title: "learned density p(x) (ODE likelihood)"), to: folder.picture("density.png"))
         default: break
         }
-        let keys = settings.model.family == .flow ? ["nll"] : ["loss", "kl"]
+        let keys = settings.model.family == .flow ? ["nll"] : (settings.model.family == .flowMatching ? ["loss"] : ["loss", "kl"])
         if !history.isEmpty { try AtomicFile.write(RunPictures.curves(history, keys: keys), to: folder.picture("curves.png")) }
     }
 

@@ -4,15 +4,17 @@ import Latent
 public enum ModelKind: String, CaseIterable, Codable {
     case vae, betaVAE = "beta-vae", iwae, cvae
     case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
+    case flowMatching = "flow-matching"
 
     /// The families of models, which read different settings (`SettingKey.Scope`).
-    public enum Family: String { case vae, cvae, flow }
+    public enum Family: String { case vae, cvae, flow, flowMatching = "flow-matching" }
 
     /// The family.
     public var family: Family {
         switch self {
         case .vae, .betaVAE, .iwae: return .vae
         case .cvae: return .cvae
+        case .flowMatching: return .flowMatching
         default: return .flow
         }
     }
@@ -41,6 +43,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .nsfAR: return "neural spline flow, autoregressive form"
         case .planar: return "planar flow stack (2-D demos)"
         case .radial: return "radial flow stack (2-D demos)"
+        case .flowMatching: return "flow matching (OT paths): continuous flow, ODE sampling, exact ODE likelihood (2-D)"
         }
     }
 
@@ -59,8 +62,9 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .all: return true
         case .vae: return family == .vae
         case .cvae: return family == .cvae
-        case .vaeFamily: return family != .flow
+        case .vaeFamily: return family == .vae || family == .cvae
         case .flow: return family == .flow
+        case .flowMatching: return family == .flowMatching
         }
     }
 
@@ -133,6 +137,13 @@ public enum ModelKind: String, CaseIterable, Codable {
                 d["epochs"] = .int(1)
                 d["batch-size"] = .int(self == .glow ? 64 : 128)
             }
+        case .flowMatching:
+            d["hidden"] = .ints([128, 128, 128])
+            d["sigma-min"] = .double(1e-4)
+            d["solver"] = .string("dopri5")
+            d["ode-steps"] = .int(50)
+            d["tolerance"] = .double(1e-5)
+            d["trace"] = .string("exact")
         }
         return d
     }

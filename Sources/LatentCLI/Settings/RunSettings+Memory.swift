@@ -69,6 +69,8 @@ extension RunSettings {
             case .nsf, .nsfAR: return layers * mlp(f + 10, hidden, f * Double(3 * int("bins") + 1))
             default: return layers * 2 * mlp(f + 10, hidden, 2 * f)
             }
+        case .flowMatching:
+            return mlp(f + 1, hidden, f)
         }
     }
 
@@ -86,6 +88,8 @@ extension RunSettings {
             let layers = Double(int("layers"))
             if model == .glow { return batch * f * layers * Double(int("scales")) * (ints("hidden").map(Double.init).first ?? 1) * 4 * 3 }
             return batch * layers * (4 * f + 2 * widths) * 4 * 3
+        case .flowMatching:
+            return batch * (6 * f + 2 * widths) * 4 * 3
         }
     }
 
@@ -96,9 +100,15 @@ extension RunSettings {
     func checkMemory() throws {
         let (train, test) = exampleCounts
         let parameters = parameterEstimate
+        let depth: String
+        switch model.family {
+        case .flow: depth = ", --layers \(int("layers"))"
+        case .vae, .cvae: depth = ", --latent \(int("latent"))"
+        case .flowMatching: depth = ""
+        }
         let checks: [(Double, String)] = [
             (dataBytes, "\(Int(train)) training + \(Int(test)) test examples of \(Int(featureCount)) values (--train-size, --test-size)"),
-            (parameters * 4 * 4, "a model of about \(RunSettings.approximate(parameters)) parameters with its gradients and Adam state (--hidden \(ints("hidden").map(String.init).joined(separator: ",")), \(model.family == .flow ? "--layers \(int("layers"))" : "--latent \(int("latent"))"))"),
+            (parameters * 4 * 4, "a model of about \(RunSettings.approximate(parameters)) parameters with its gradients and Adam state (--hidden \(ints("hidden").map(String.init).joined(separator: ","))\(depth))"),
             (activationBytes, "a training step at --batch-size \(int("batch-size")) with these widths"),
             (memoryEstimate, "these settings together"),
         ]

@@ -198,6 +198,13 @@ public struct RunSettings: Equatable {
                     ? "conditional: true conditions on image classes; '\(data)' is points, whose labels the flows do not read"
                     : "conditional: true needs class labels; the 2-D densities have none")
             }
+        case .flowMatching:
+            if ints("hidden").isEmpty {
+                throw CLIError.badSetting(key: "hidden", value: "[]", allowed: "at least one width for the velocity network (e.g. 128,128,128)")
+            }
+            if case let .images(shape, _, _) = kind {
+                throw CLIError.usage("model flow-matching trains on the 2-D densities (its likelihood takes one backward pass per dimension per ODE step); '\(data)' is images \(shape) — use moons, 8gaussians, rings, … or a flow (realnvp, maf, glow) for images")
+            }
         }
     }
 }

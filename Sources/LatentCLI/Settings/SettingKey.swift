@@ -23,7 +23,7 @@ public struct SettingKey {
 
     /// Which models read a key.
     public enum Scope: String {
-        case all, vae, cvae, vaeFamily = "vae, cvae", flow
+        case all, vae, cvae, vaeFamily = "vae, cvae", flow, flowMatching = "flow-matching"
     }
 
     /// Flag and config-file name, kebab-case.

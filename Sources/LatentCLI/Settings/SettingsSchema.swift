@@ -53,6 +53,12 @@ public enum SettingsSchema {
         SettingKey(name: "log-scale-bound", kind: .double(0.01...100), scope: .flow, help: "c of the log-scale clamp c·tanh(s/c)"),
         SettingKey(name: "logit-alpha", kind: .double(0...0.5), scope: .flow, help: "α of the logit pre-processing of images"),
         SettingKey(name: "conditional", kind: .bool, scope: .flow, help: "condition on the class label (class-conditional flow)"),
+        // Flow matching.
+        SettingKey(name: "sigma-min", kind: .double(0...0.5), scope: .flowMatching, help: "σ_min of the OT path x_t = (1 − (1 − σ_min)t)x₀ + t·x₁ (the end width of each conditional path)"),
+        SettingKey(name: "solver", kind: .choice(["rk4", "dopri5"]), scope: .flowMatching, help: "ODE solver for sampling and the likelihood: fixed-step RK4 (ode-steps) or adaptive Dormand–Prince (tolerance)"),
+        SettingKey(name: "ode-steps", kind: .int(1...10_000), scope: .flowMatching, help: "RK4 steps from noise (t = 0) to data (t = 1)"),
+        SettingKey(name: "tolerance", kind: .double(1e-7...0.1), scope: .flowMatching, help: "Dormand–Prince relative and absolute tolerance"),
+        SettingKey(name: "trace", kind: .choice(["exact", "hutchinson"]), scope: .flowMatching, help: "tr ∂v/∂x in the likelihood ODE: exact (one backward pass per dimension) or Hutchinson's estimate (one Rademacher probe)"),
     ]
 
     /// The names, for messages.

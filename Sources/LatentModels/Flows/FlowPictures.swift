@@ -21,6 +21,19 @@ public enum FlowPictures {
         guard model.features == 2 && model.configuration.contextFeatures == 0 else {
             throw VizError("FlowPictures.densityMap: needs an unconditional model of 2 features, got \(model.features) features, context \(model.configuration.contextFeatures)")
         }
+        var map = try densityMap(range: range, resolution: resolution, title: title, chunk: chunk) { points in
+            withoutGrad { model.logProb(points) }
+        }
+        if samples > 0 { map.overlay(samples: try model.sample(samples, generator: generator)) }
+        return map
+    }
+
+    /// The density map of any 2-D density given by `logDensity` (points `[M, 2]` → log p `[M]`,
+    /// called with at most `chunk` points at a time) over range × range at the centres of a
+    /// `resolution`² grid; the same checks and errors as the flow version, and whatever
+    /// `logDensity` throws.
+    public static func densityMap(range: ClosedRange<Double>, resolution: Int = 96, title: String = "", chunk: Int = 16_384,
+                                  logDensity: (Tensor) throws -> Tensor) throws -> DensityMap {
         guard (2...4096).contains(resolution) else {
             throw VizError("FlowPictures.densityMap: resolution must be in 2…4096, got \(resolution)")
         }
@@ -37,7 +50,7 @@ public enum FlowPictures {
         while start < cells {
             let end = min(cells, start + rowsPerChunk)
             let points = Tensor(shape: [end - start, 2], scalars: (start..<end).flatMap { [centres[$0 % resolution], centres[$0 / resolution]] })
-            density += withoutGrad { model.logProb(points).exp() }.scalars
+            density += try withoutGrad { try logDensity(points).exp() }.scalars
             start = end
         }
         guard density.contains(where: { $0.isFinite && $0 > 0 }) else {
@@ -45,7 +58,6 @@ public enum FlowPictures {
         }
         var map = DensityMap(values: Tensor(shape: [resolution, resolution], scalars: density), xRange: range, yRange: range, title: title)
         map.valueTitle = "p(x)"
-        if samples > 0 { map.overlay(samples: try model.sample(samples, generator: generator)) }
         return map
     }
 
