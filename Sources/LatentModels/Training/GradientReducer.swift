@@ -3,7 +3,9 @@ import LatentTensor
 import LatentNN
 
 /// Averages the gradients of a data-parallel step over the ranks, the way PyTorch DDP does:
-/// parameters grouped in buckets of about `bucketBytes`, in reverse order (the last layers'
+/// parameters grouped in buckets of at least `bucketBytes` (1 MB: buckets of 1–2 MB sit in the
+/// fast range of Open MPI's shared-memory allreduce measured in docs/DISTRIBUTED.md; 4 MB and
+/// more ran 4–10× slower per byte), in reverse order (the last layers'
 /// gradients are complete first during backward), each bucket's sum started as soon as all of
 /// its gradients are in — while backward still runs on the earlier layers — and waited for at
 /// the end.
@@ -44,7 +46,7 @@ final class GradientReducer {
     /// Steps reduced.
     private(set) var steps = 0
 
-    init(parameters: [Parameter], communicator: any Communicator, bucketBytes: Int = 4 << 20) {
+    init(parameters: [Parameter], communicator: any Communicator, bucketBytes: Int = 1 << 20) {
         self.parameters = parameters
         self.communicator = communicator
         var current: [Int] = [], size = 0
