@@ -6,7 +6,7 @@ import Latent
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score and the β-VAE score).")
+        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score, the β-VAE score, DCI and SAP).")
 
     @OptionGroup var modelArgument: ModelArgument
 
@@ -92,6 +92,12 @@ struct EvalCommand: ParsableCommand {
                 metrics["mig"] = mig.score
                 for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
                 factorInformation = Dictionary(uniqueKeysWithValues: zip(Sprites.factorNames, mig.mutualInformation))
+                let dci = DCIScore.measure(codes: codes, factors: factors)
+                metrics["dci_disentanglement"] = dci.disentanglement
+                metrics["dci_completeness"] = dci.completeness
+                metrics["dci_informativeness"] = dci.informativeness
+                // Shape is categorical; scale, rotation and position are ordered.
+                metrics["sap"] = SAPScore.measure(codes: codes, factors: factors, discrete: Sprites.factorNames.map { $0 == "shape" }).score
                 metrics["factorvae_score"] = withoutGrad {
                     FactorVAEScore.measure(encode: { vae.encoder($0).loc }, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
                 }
