@@ -66,7 +66,7 @@ public enum RunModel {
             architecture: architecture, imageShape: shape, latent: s.int("latent"), hidden: s.ints("hidden"),
             activation: s.string("activation") == "relu" ? .relu : .tanh,
             likelihood: likelihood(s.string("likelihood")), levels: levels,
-            prior: s.string("prior") == "mixture" ? .mixture : .standardNormal, priorComponents: s.int("prior-components"),
+            prior: ["mixture": .mixture, "vamp": .vamp][s.string("prior")] ?? .standardNormal, priorComponents: s.int("prior-components"),
             posteriorFlowLayers: s.int("posterior-flow"),
             posteriorFlowKind: s.string("posterior-flow-kind") == "planar" ? .planar : .iaf,
             posteriorScaleHead: s.string("posterior-scale") == "log-variance" ? .logVariance : .logScale,

@@ -44,7 +44,8 @@ extension RunSettings {
             let widths = model.family == .vae && string("architecture") == "conv" ? hidden + [f * 64 / 16] : hidden
             var p = mlp(f + 10, widths, 2 * latent) + mlp(latent + f, widths.reversed(), 2 * f) + 1_000_000
             if model.family == .vae {
-                p += Double(int("prior-components")) * latent * 2
+                // The mixture's means and scales, or the VampPrior's pseudo-inputs.
+                p += Double(int("prior-components")) * (string("prior") == "vamp" ? f : latent * 2)
                 let width = hidden.first ?? 256
                 p += Double(int("posterior-flow")) * (mlp(latent + width, [width], 2 * latent) + mlp(f, [width], width))
             } else {
@@ -66,7 +67,9 @@ extension RunSettings {
 
     /// Bytes of the activations one training step keeps for the backward pass (an over-count).
     var activationBytes: Double {
-        let batch = Double(int("batch-size")), f = featureCount
+        let f = featureCount
+        // The VampPrior encodes its pseudo-inputs with every batch.
+        let batch = Double(int("batch-size") + (model.family == .vae && string("prior") == "vamp" ? int("prior-components") : 0))
         let widths = ints("hidden").map(Double.init).reduce(0, +)
         switch model.family {
         case .vae, .cvae:

@@ -31,6 +31,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         case standardNormal
         /// A learned mixture of `priorComponents` diagonal Gaussians.
         case mixture
+        /// The VampPrior: q(z|u) averaged over `priorComponents` learned pseudo-inputs u (`VampPrior`).
+        case vamp
     }
 
     /// Hidden-unit nonlinearity of the deep MLP.
@@ -69,7 +71,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var levels: Int
     /// p(z).
     public var prior: PriorKind
-    /// Mixture components of the `mixture` prior.
+    /// Components of the `mixture` prior, or pseudo-inputs of the `vamp` prior.
     public var priorComponents: Int
     /// Flow layers refining q(z|x), conditioned on x (0: a plain Gaussian posterior).
     public var posteriorFlowLayers: Int
@@ -234,8 +236,12 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                                                    likelihood: decoderLikelihood, generator: g)
         }
         pair.encoder.scaleHead = posteriorScaleHead ?? .logScale
-        let p: (any LatentPrior)? = prior == .mixture
-            ? MixtureOfGaussiansPrior(latentDimension: latent, components: priorComponents, generator: g) : nil
+        let p: (any LatentPrior)?
+        switch prior {
+        case .standardNormal: p = nil
+        case .mixture: p = MixtureOfGaussiansPrior(latentDimension: latent, components: priorComponents, generator: g)
+        case .vamp: p = VampPrior(encoder: pair.encoder, inputShape: imageShape, components: priorComponents, generator: g)
+        }
         let inputs = imageShape.reduce(1, *), width = hidden.first ?? 256
         var flow: PosteriorFlow? = nil
         if posteriorFlowLayers > 0 {
