@@ -23,4 +23,26 @@ final class VAEModelsCommandTests: XCTestCase {
         XCTAssertTrue(inspect.stdout.contains("prior.pseudoInputs"), inspect.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: latent.path("run/pictures/samples.png").path))
     }
+
+    func testWAETrainsEvaluatesAndSamples() throws {
+        let latent = try LatentRunner(self)
+        let data = try sharedDataRoot().path
+        try latent.succeed(["train", "wae", "--data", "mnist-5k", "--data-dir", data, "--wae-lambda", "20", "--train-size", "256",
+                            "--test-size", "64", "--epochs", "1", "--hidden", "32", "--latent", "4", "--output", "run", "--quiet"])
+        let event = try LatentRunner.evalEvent(try latent.succeed(["eval", "run", "--json"]).stdout)
+        let metrics = try XCTUnwrap(event["metrics"] as? [String: Double])
+        XCTAssertEqual(Set(metrics.keys), ["loss", "reconstruction", "mmd"], "no ELBO, no importance sampling for a deterministic encoder")
+        let reconstruction = try XCTUnwrap(metrics["reconstruction"]), mmd = try XCTUnwrap(metrics["mmd"])
+        XCTAssertTrue(reconstruction > 50 && reconstruction < 600, "reconstruction \(reconstruction)")
+        XCTAssertEqual(try XCTUnwrap(metrics["loss"]), reconstruction + 20 * mmd, accuracy: 1e-3 * reconstruction)
+        try latent.succeed(["sample", "run", "--count", "6", "--output", "s.npy", "--quiet"])
+        XCTAssertEqual(try NPY.read(latent.path("s.npy")).shape, [6, 1, 28, 28])
+        for picture in ["samples", "reconstructions", "interpolations", "traversal"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: latent.path("run/pictures/\(picture).png").path), picture)
+        }
+        // λ is the WAE's alone: the VAE refuses it with a one-line error.
+        let refused = try latent.run(["train", "vae", "--wae-lambda", "5", "--dry-run"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("wae-lambda"), refused.stderr)
+    }
 }

@@ -76,7 +76,7 @@ public enum RunModel {
             capacity: s.double("capacity") > 0 ? Float(s.double("capacity")) : nil, capacitySteps: s.int("capacity-steps"),
             capacityGamma: Float(s.double("capacity-gamma")),
             targetRate: s.double("target-rate") > 0 ? s.double("target-rate") : nil, controllerGain: s.double("controller-gain"),
-            trainingSamples: s.int("iwae-samples"), seed: seed)
+            trainingSamples: s.int("iwae-samples"), waeLambda: s.model == .wae ? Float(s.double("wae-lambda")) : nil, seed: seed)
         let vae = try config.build()
         vae.evaluationImportanceSamples = s.int("eval-samples")
         return .vae(vae, config)

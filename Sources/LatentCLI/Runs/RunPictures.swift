@@ -253,10 +253,14 @@ public enum RunPictures {
         return ImageGrid.traversal(decoded, dimensions: dimensions, values: values, scale: image.shape.last! <= 32 ? 2 : 1)
     }
 
-    /// The latent dimensions with the largest mean KL (most informative first), at most `count`.
+    /// The latent dimensions with the largest mean KL (most informative first), at most `count`;
+    /// for the WAE, whose encoder has no scale, the largest variance of the codes over `images`.
     public static func informativeDimensions(_ model: RunModel, images: Tensor, count: Int) -> [Int] {
         guard case let .vae(vae, config) = model else { return [] }
-        let kl = withoutGrad { vae.encoder(images).klToStandardNormalPerDimension().mean(axis: 0).scalars }
+        let kl = withoutGrad {
+            let q = vae.encoder(images)
+            return (vae.objective.isWAE ? q.loc.variance(axis: 0) : q.klToStandardNormalPerDimension().mean(axis: 0)).scalars
+        }
         return Array((0..<config.latent).sorted { kl[$0] > kl[$1] }.prefix(count))
     }
 

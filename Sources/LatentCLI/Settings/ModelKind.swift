@@ -2,7 +2,7 @@ import Latent
 
 /// The models `latent train` builds, by name, with their families and default settings.
 public enum ModelKind: String, CaseIterable, Codable {
-    case vae, betaVAE = "beta-vae", iwae, cvae
+    case vae, betaVAE = "beta-vae", iwae, wae, cvae
     case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
 
     /// The families of models, which read different settings (`SettingKey.Scope`).
@@ -11,7 +11,7 @@ public enum ModelKind: String, CaseIterable, Codable {
     /// The family.
     public var family: Family {
         switch self {
-        case .vae, .betaVAE, .iwae: return .vae
+        case .vae, .betaVAE, .iwae, .wae: return .vae
         case .cvae: return .cvae
         default: return .flow
         }
@@ -32,6 +32,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .vae: return "variational autoencoder (MLP or convolutional), ELBO"
         case .betaVAE: return "β-VAE (β = 4 by default) for disentangling, on sprites by default"
         case .iwae: return "importance-weighted autoencoder (K = 5 samples), deep MLP 200-200-50"
+        case .wae: return "Wasserstein autoencoder, MMD penalty (deterministic encoder, λ = 10)"
         case .cvae: return "conditional VAE: label → image or quadrant completion, learned prior p(z|x)"
         case .realNVP: return "RealNVP affine couplings (flat; checkerboard masks on images)"
         case .glow: return "Glow multi-scale flow for images (ActNorm, 1×1 conv, couplings)"
@@ -47,7 +48,7 @@ public enum ModelKind: String, CaseIterable, Codable {
     /// The dataset used when `--data` is not given.
     public var defaultData: String {
         switch self {
-        case .vae, .iwae, .cvae, .glow: return "mnist"
+        case .vae, .iwae, .wae, .cvae, .glow: return "mnist"
         case .betaVAE: return "sprites"
         default: return "moons"
         }
@@ -61,6 +62,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .cvae: return family == .cvae
         case .vaeFamily: return family != .flow
         case .flow: return family == .flow
+        case .wae: return self == .wae
         }
     }
 
@@ -105,6 +107,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["target-rate"] = .double(0)
             d["controller-gain"] = .double(0.05)
             d["iwae-samples"] = .int(self == .iwae ? 5 : 1)
+            if self == .wae { d["wae-lambda"] = .double(10) }
             if sprites {
                 d["epochs"] = .int(8)
                 d["batch-size"] = .int(64)

@@ -22,6 +22,8 @@ public struct SettingKey {
     /// Which models read a key.
     public enum Scope: String {
         case all, vae, cvae, vaeFamily = "vae, cvae", flow
+        /// Only the Wasserstein autoencoder (`wae`).
+        case wae
     }
 
     /// Flag and config-file name, kebab-case.

@@ -41,6 +41,8 @@ public enum SettingsSchema {
         SettingKey(name: "capacity-gamma", kind: .double(1e-6...1e6), scope: .vae, help: "γ of the capacity penalty γ·|KL − C|"),
         SettingKey(name: "target-rate", kind: .double(0...1e4), scope: .vae, help: "KL rate, nats, that a β controller steers to (0 = off)"),
         SettingKey(name: "controller-gain", kind: .double(1e-6...10), scope: .vae, help: "gain of the β controller"),
+        SettingKey(name: "wae-lambda", kind: .double(0...1e6), scope: .wae,
+                   help: "λ of the WAE: loss = −log p(x|z) + λ·MMD²(codes, N(0, I) draws), inverse multiquadratic kernel"),
         SettingKey(name: "iwae-samples", kind: .int(1...10_000), scope: .vae, help: "K of the importance-weighted training bound (1 = ELBO)"),
         SettingKey(name: "task", kind: .choice(["class", "quadrant"]), scope: .cvae, help: "label → image, or visible quadrant → hidden quadrants"),
         SettingKey(name: "learned-prior", kind: .bool, scope: .cvae, help: "learned conditional prior p(z|x) (false: N(0, I))"),
