@@ -79,6 +79,7 @@ final class ModelDataMatrixTests: XCTestCase {
         var settings: [(String, String)] = [("epochs", "1"), ("train-size", size), ("test-size", size), ("batch-size", "32")]
         switch model.family {
         case .vae, .cvae: settings += [("hidden", "16"), ("latent", "2")]
+        case .vqvae: settings += [("hidden", "16"), ("codes", "4"), ("code-positions", "2"), ("code-dimension", "2"), ("prior-hidden", "8")]
         case .flow: settings += model == .glow ? [("layers", "1"), ("hidden", "4"), ("scales", "1")] : [("layers", "2"), ("hidden", "8")]
         }
         return settings.filter { SettingsSchema.key($0.0).map(model.reads) ?? false }.flatMap { ["--" + $0.0, $0.1] }

@@ -3,7 +3,7 @@ import XCTest
 import LatentTestSupport
 import Latent
 
-/// The VampPrior and the WAE through the built `latent` command: a short train, eval and sample each.
+/// The VampPrior, the WAE and the VQ-VAE through the built `latent` command: a short train, eval and sample each.
 final class VAEModelsCommandTests: XCTestCase {
     func testVampPriorTrainsEvaluatesAndSamples() throws {
         let latent = try LatentRunner(self)
@@ -44,5 +44,33 @@ final class VAEModelsCommandTests: XCTestCase {
         let refused = try latent.run(["train", "vae", "--wae-lambda", "5", "--dry-run"])
         XCTAssertEqual(refused.status, 64)
         XCTAssertTrue(refused.stderr.contains("wae-lambda"), refused.stderr)
+    }
+
+    func testVQVAETrainsEvaluatesSamplesAndResumes() throws {
+        let latent = try LatentRunner(self)
+        let data = try sharedDataRoot().path
+        let train = ["train", "vq-vae", "--data", "mnist-5k", "--data-dir", data, "--binarize", "dynamic", "--train-size", "256",
+                     "--test-size", "64", "--hidden", "32", "--codes", "8", "--code-positions", "3", "--code-dimension", "4",
+                     "--prior-hidden", "16", "--quiet"]
+        try latent.succeed(train + ["--epochs", "2", "--output", "run"])
+        let event = try LatentRunner.evalEvent(try latent.succeed(["eval", "run", "--json"]).stdout)
+        let metrics = try XCTUnwrap(event["metrics"] as? [String: Double])
+        XCTAssertEqual(Set(metrics.keys), ["nll_bound", "reconstruction", "code_nll", "commitment", "perplexity", "usage"])
+        let bound = try XCTUnwrap(metrics["nll_bound"]), codeNLL = try XCTUnwrap(metrics["code_nll"])
+        XCTAssertEqual(bound, try XCTUnwrap(metrics["reconstruction"]) + codeNLL, accuracy: 1e-6 * bound)
+        XCTAssertTrue(codeNLL >= 0 && codeNLL <= 3 * Foundation.log(8.0) + 1, "code NLL \(codeNLL) against uniform 3·log 8")
+        let perplexity = try XCTUnwrap(metrics["perplexity"])
+        XCTAssertTrue(perplexity >= 1 && perplexity <= 8, "perplexity \(perplexity)")
+        try latent.succeed(["sample", "run", "--count", "5", "--output", "s.npy", "--quiet"])
+        let samples = try NPY.read(latent.path("s.npy"))
+        XCTAssertEqual(samples.shape, [5, 1, 28, 28])
+        XCTAssertTrue(samples.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
+        let inspect = try latent.succeed(["inspect", "run/checkpoints/last.safetensors"])
+        XCTAssertTrue(inspect.stdout.contains("quantizer.codebook"), inspect.stdout)
+        // The EMA codebook is checkpoint state: one epoch + resume ends where two epochs in one go end.
+        try latent.succeed(train + ["--epochs", "1", "--output", "split"])
+        try latent.succeed(["train", "--resume", "split", "--epochs", "2", "--quiet"])
+        try LatentRunner.assertSameCheckpoint(latent.path("run/checkpoints/last.safetensors"), latent.path("split/checkpoints/last.safetensors"))
+        XCTAssertEqual(try latent.run(["traverse", "run", "--output", "t.png"]).status, 64, "no continuous latents to traverse")
     }
 }

@@ -6,7 +6,7 @@ import Latent
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, the WAE's reconstruction and MMD², KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score, the β-VAE score, DCI and SAP).")
+        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, the WAE's reconstruction and MMD², the VQ-VAE's bound, code NLL and codebook perplexity, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score, the β-VAE score, DCI and SAP).")
 
     @OptionGroup var modelArgument: ModelArgument
 
@@ -93,6 +93,9 @@ struct EvalCommand: ParsableCommand {
             if settings.data == "sprites", let factors = test.labels {
                 factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, into: &metrics)
             }
+        case let .vqvae(vq, _):
+            // The deterministic one-hot posterior: −log p(x) ≤ reconstruction + code NLL (`nll_bound`).
+            for (k, v) in average(vq) { metrics[k == "loss" ? "nll_bound" : k] = v }
         case let .cvae(cvae, _):
             cvae.evaluationImportanceSamples = 0
             addELBO(cvae)
@@ -173,6 +176,7 @@ extension RunModel {
         case .flow: return false
         case let .vae(vae, _): return !vae.objective.isWAE
         case .cvae: return true
+        case .vqvae: return false
         }
     }
 }

@@ -5,6 +5,7 @@ import Latent
 public enum RunModel {
     case vae(VAE, VAEConfiguration)
     case cvae(ConditionalVAE, ConditionalVAEConfiguration)
+    case vqvae(VQVAE, VQVAEConfiguration)
     case flow(FlowModel)
 
     /// Checkpoint metadata key of the run settings JSON.
@@ -17,6 +18,7 @@ public enum RunModel {
         switch self {
         case let .vae(m, _): return m
         case let .cvae(m, _): return m
+        case let .vqvae(m, _): return m
         case let .flow(m): return m
         }
     }
@@ -29,6 +31,7 @@ public enum RunModel {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try encoder.encode(c), as: UTF8.self)
+        case let .vqvae(_, c): return try c.json()
         case let .flow(m): return try m.configuration.json()
         }
     }
@@ -42,6 +45,7 @@ public enum RunModel {
             switch settings.model.family {
             case .vae: return try buildVAE(settings, kind: kind, seed: seed)
             case .cvae: return try buildCVAE(settings, kind: kind, seed: seed)
+            case .vqvae: return try buildVQVAE(settings, kind: kind, seed: seed)
             case .flow: return .flow(FlowModel(configuration: try flowConfiguration(settings, kind: kind, seed: seed)))
             }
         } catch let error as ModelConfigurationError {
@@ -80,6 +84,17 @@ public enum RunModel {
         let vae = try config.build()
         vae.evaluationImportanceSamples = s.int("eval-samples")
         return .vae(vae, config)
+    }
+
+    private static func buildVQVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {
+        guard case let .images(shape, _, _) = kind else { throw CLIError.usage("the VQ-VAE needs image data") }
+        guard s.ints("hidden").count == 1 else {
+            throw CLIError.badSetting(key: "hidden", value: s.values["hidden"]!.description, allowed: "one width for the VQ-VAE's MLPs")
+        }
+        let config = VQVAEConfiguration(imageShape: shape, hidden: s.ints("hidden")[0], positions: s.int("code-positions"),
+                                        dimension: s.int("code-dimension"), codes: s.int("codes"), priorHidden: s.int("prior-hidden"),
+                                        commitment: Float(s.double("commitment")), decay: Float(s.double("codebook-decay")), seed: seed)
+        return .vqvae(try config.build(), config)
     }
 
     private static func buildCVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {

@@ -48,6 +48,7 @@ public final class TrainingSession {
         switch model {
         case let .vae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .cvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
+        case let .vqvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flow(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         }
         try writeSummary(final, seconds: Date().timeIntervalSince(start), parameters: model.module.parameterCount)
@@ -146,6 +147,8 @@ public final class TrainingSession {
                                                            values: [-3, -2, -1, 0, 1, 2, 3]), to: folder.picture("traversal.png"))
         case let .cvae(_, config) where config.task == .quadrantCompletion:
             try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("completions.png"))
+        case .vqvae:
+            try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("reconstructions.png"))
         case let .flow(flow) where flow.features == 2 && flow.configuration.contextFeatures == 0:
             try AtomicFile.write(try RunPictures.density(flow, title: "learned density p(x)"), to: folder.picture("density.png"))
         default: break

@@ -52,6 +52,11 @@ extension RunSettings {
                 p += mlp(f + 10, widths, 2 * latent)  // the learned prior's network
             }
             return p
+        case .vqvae:
+            let width = Double(int("code-positions") * int("code-dimension")), h = hidden.first ?? 400
+            let prior = Double(int("code-positions") * int("codes"))
+            return mlp(f, [h], width) + mlp(width, [h], f) + mlp(prior, [Double(int("prior-hidden"))], prior)
+                + Double(int("codes") * int("code-dimension")) * 2
         case .flow:
             let layers = Double(int("layers"))
             switch model {
@@ -77,6 +82,8 @@ extension RunSettings {
             let samples = model.family == .vae ? Double(int("iwae-samples")) : 1
             let evaluation = Double(int("eval-samples")) * 500 * (f + widths) / max(batch, 1)
             return batch * max(samples, evaluation, 1) * (8 * f + 4 * widths + conv) * 4 * 3
+        case .vqvae:
+            return batch * (8 * f + 4 * widths + 4 * Double(int("code-positions") * int("codes"))) * 4 * 3
         case .flow:
             let layers = Double(int("layers"))
             if model == .glow { return batch * f * layers * Double(int("scales")) * (ints("hidden").map(Double.init).first ?? 1) * 4 * 3 }
@@ -93,7 +100,7 @@ extension RunSettings {
         let parameters = parameterEstimate
         let checks: [(Double, String)] = [
             (dataBytes, "\(Int(train)) training + \(Int(test)) test examples of \(Int(featureCount)) values (--train-size, --test-size)"),
-            (parameters * 4 * 4, "a model of about \(RunSettings.approximate(parameters)) parameters with its gradients and Adam state (--hidden \(ints("hidden").map(String.init).joined(separator: ",")), \(model.family == .flow ? "--layers \(int("layers"))" : "--latent \(int("latent"))"))"),
+            (parameters * 4 * 4, "a model of about \(RunSettings.approximate(parameters)) parameters with its gradients and Adam state (--hidden \(ints("hidden").map(String.init).joined(separator: ",")), \(sizeFlags))"),
             (activationBytes, "a training step at --batch-size \(int("batch-size")) with these widths"),
             (memoryEstimate, "these settings together"),
         ]
@@ -101,6 +108,15 @@ extension RunSettings {
             do { try MemoryBudget.check(bytes: bytes, what: what) } catch let error as CLIError {
                 throw CLIError.usage(error.description)
             }
+        }
+    }
+
+    /// The flags besides --hidden that set the model's size, for messages.
+    var sizeFlags: String {
+        switch model.family {
+        case .flow: return "--layers \(int("layers"))"
+        case .vqvae: return "--codes \(int("codes")), --code-positions \(int("code-positions")), --code-dimension \(int("code-dimension"))"
+        case .vae, .cvae: return "--latent \(int("latent"))"
         }
     }
 

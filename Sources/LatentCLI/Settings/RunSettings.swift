@@ -165,7 +165,7 @@ public struct RunSettings: Equatable {
     func checkConsistency() throws {
         let kind = try DatasetCatalog.kind(data)
         switch model.family {
-        case .vae, .cvae:
+        case .vae, .cvae, .vqvae:
             guard case let .images(shape, _, classes) = kind else {
                 throw CLIError.usage("model \(model.rawValue) needs image data; '\(data)' is 2-D points — use a flow (realnvp, maf, nsf, …) or an image dataset (\(DatasetCatalog.fileNames.joined(separator: ", ")), sprites)")
             }

@@ -16,7 +16,7 @@ public enum SettingsSchema {
         SettingKey(name: "noise", kind: .double(0...10), scope: .all, help: "σ of the 2-D density's Gaussian noise (moons: scikit-learn's noise, before scaling; default: the density's own, FFJORD's)", datasets: DensityParameters.noiseDatasets),
         SettingKey(name: "scale", kind: .double(0.001...1000), scope: .all, help: "overall size of the 2-D density (moons: 1 = scikit-learn's, 2 = FFJORD's, the default)", datasets: DensityParameters.scaleDatasets),
         SettingKey(name: "picture-every", kind: .int(0...100_000), scope: .all, help: "save pictures every N epochs (0 = only at the end)"),
-        SettingKey(name: "binarize", kind: .choice(["none", "dynamic", "static"]), scope: .vaeFamily, help: "pixels in [0, 1] as Bernoulli draws: dynamic = a fresh draw of the training images every epoch (the IWAE paper's protocol), static = one fixed draw; the test split is drawn once with a fixed seed, the same for every run"),
+        SettingKey(name: "binarize", kind: .choice(["none", "dynamic", "static"]), scope: .imageModels, help: "pixels in [0, 1] as Bernoulli draws: dynamic = a fresh draw of the training images every epoch (the IWAE paper's protocol), static = one fixed draw; the test split is drawn once with a fixed seed, the same for every run"),
         SettingKey(name: "eval-samples", kind: .int(0...100_000), scope: .vaeFamily, help: "importance samples K for the per-epoch IWAE estimate of log p(x) (0 = off)"),
         // VAE family.
         SettingKey(name: "architecture", kind: .choice(["mlp", "deep-mlp", "conv"]), scope: .vae, help: "encoder/decoder family"),
@@ -47,6 +47,13 @@ public enum SettingsSchema {
         SettingKey(name: "task", kind: .choice(["class", "quadrant"]), scope: .cvae, help: "label → image, or visible quadrant → hidden quadrants"),
         SettingKey(name: "learned-prior", kind: .bool, scope: .cvae, help: "learned conditional prior p(z|x) (false: N(0, I))"),
         SettingKey(name: "visible", kind: .ints(0...3), scope: .cvae, help: "visible quadrants for the quadrant task (0 = top-left … 3)"),
+        // VQ-VAE.
+        SettingKey(name: "codes", kind: .int(2...4096), scope: .vqvae, help: "codebook size K"),
+        SettingKey(name: "code-positions", kind: .int(1...1024), scope: .vqvae, help: "codes M per image (the encoder outputs M vectors)"),
+        SettingKey(name: "code-dimension", kind: .int(1...1024), scope: .vqvae, help: "dimension D of each code vector"),
+        SettingKey(name: "commitment", kind: .double(0...100), scope: .vqvae, help: "β of the commitment loss ‖z − sg(e)‖²"),
+        SettingKey(name: "codebook-decay", kind: .double(0.5...0.99999), scope: .vqvae, help: "γ of the codebook's moving averages"),
+        SettingKey(name: "prior-hidden", kind: .int(1...65_536), scope: .vqvae, help: "hidden width of the autoregressive code prior"),
         // Flows.
         SettingKey(name: "layers", kind: .int(1...1000), scope: .flow, help: "flow layers (glow: steps per scale)"),
         SettingKey(name: "scales", kind: .int(1...6), scope: .flow, help: "levels of the multi-scale image flows"),

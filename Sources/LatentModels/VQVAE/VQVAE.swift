@@ -45,15 +45,11 @@ public final class VQVAE: Module, TrainableModel {
 
     /// An MLP VQ-VAE for images of `imageShape`: D pixels → `hidden` ReLU → M·`dimension`, K
     /// `codes`, decoder M·`dimension` → `hidden` ReLU → D Bernoulli logits; the prior's hidden
-    /// layer has `priorHidden` units. Everything is drawn from `generator`.
+    /// layer has `priorHidden` units (`VQVAEConfiguration`, weights drawn from `seed`).
     public static func mlp(imageShape: [Int] = [1, 28, 28], hidden: Int = 400, positions: Int = 8, dimension: Int = 16,
-                           codes: Int = 64, priorHidden: Int = 256, generator: RandomGenerator) -> VQVAE {
-        let d = imageShape.reduce(1, *), width = positions * dimension
-        let encoder = Sequential(Flatten(), Linear(d, hidden, generator: generator), Activation.relu, Linear(hidden, width, generator: generator))
-        let decoder = Decoder(body: Sequential(Linear(width, hidden, generator: generator), Activation.relu, Linear(hidden, d, generator: generator)),
-                              outputShape: imageShape)
-        return VQVAE(encoder: encoder, quantizer: VectorQuantizer(codes: codes, dimension: dimension, generator: generator), decoder: decoder,
-                     prior: CodePrior(positions: positions, codes: codes, hidden: [priorHidden], generator: generator))
+                           codes: Int = 64, priorHidden: Int = 256, seed: UInt64) throws -> VQVAE {
+        try VQVAEConfiguration(imageShape: imageShape, hidden: hidden, positions: positions, dimension: dimension, codes: codes,
+                               priorHidden: priorHidden, seed: seed).build()
     }
 
     /// The parts of the objective on x `[B, …]`: reconstruction −log p(x|e) `[B]`, commitment

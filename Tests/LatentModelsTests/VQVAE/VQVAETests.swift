@@ -9,7 +9,7 @@ import LatentData
 final class VQVAETests: XCTestCase {
     func testTrainsOnMNIST5kWithALiveCodebookAndALearnedPrior() throws {
         let data = try ModelTestSupport.mnist5k()
-        let model = VQVAE.mlp(hidden: 128, positions: 4, dimension: 8, codes: 16, priorHidden: 32, generator: RandomGenerator(seed: 1))
+        let model = try VQVAE.mlp(hidden: 128, positions: 4, dimension: 8, codes: 16, priorHidden: 32, seed: 1)
         let trainer = Trainer(model: model, optimizer: Adam(model.namedParameters(), learningRate: 2e-3),
                               configuration: TrainerConfiguration(epochs: 3, seed: 2))
         let test = DataLoader(data.test.prefix(500), batchSize: 250, shuffle: false)
