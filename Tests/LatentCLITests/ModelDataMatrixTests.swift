@@ -164,8 +164,10 @@ final class ModelDataMatrixTests: XCTestCase {
         }
         for (name, arguments, output) in commands {
             let outcome = latent(arguments, timeout: name == "eval" && slowEval ? max(150, ModelDataMatrixTests.timeout) : ModelDataMatrixTests.timeout)
-            // The conditional VAE has no single code to traverse (and reconstructs only in the quadrant task): a one-line usage refusal is fine.
-            if cell.model.family == .cvae, ["reconstruct", "traverse"].contains(name), outcome.status == 64, !outcome.signalled,
+            // The conditional VAE has no single code to traverse (and reconstructs only in the quadrant task), the VQ-VAE's codes
+            // are discrete: a one-line usage refusal is fine.
+            let refusable = cell.model.family == .cvae ? ["reconstruct", "traverse"] : cell.model.family == .vqvae ? ["traverse"] : []
+            if refusable.contains(name), outcome.status == 64, !outcome.signalled,
                ModelDataMatrixTests.oneErrorLine(outcome.stderr) {
                 report.notes.append("\(name) refused: \(outcome.stderr.dropFirst("error: ".count).trimmingCharacters(in: .whitespacesAndNewlines))")
                 continue

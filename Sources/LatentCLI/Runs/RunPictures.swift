@@ -209,7 +209,7 @@ public enum RunPictures {
 
     /// Rows of decodings along straight lines between the posterior means of consecutive pairs of `images`.
     public static func interpolations(_ model: RunModel, images: Tensor, steps: Int) throws -> RGBImage {
-        guard case let .vae(vae, config) = model else { throw CLIError.usage("interpolation needs a VAE (vae, beta-vae, iwae)") }
+        guard case let .vae(vae, config) = model else { throw CLIError.usage("interpolation needs a VAE with continuous latents (vae, beta-vae, iwae, wae)") }
         let pairs = images.shape[0] / 2
         guard pairs >= 1, (2...100).contains(steps) else {
             throw CLIError.usage("interpolation needs at least 2 images and --steps in 2…100, got \(images.shape[0]) images and \(steps) steps")
@@ -234,7 +234,7 @@ public enum RunPictures {
     /// Latent traversal: starting from the posterior mean of `image` `[1, C, H, W]`, each of
     /// `dimensions` swept over `values` while the others stay fixed.
     public static func traversal(_ model: RunModel, image: Tensor, dimensions: [Int], values: [Double]) throws -> RGBImage {
-        guard case let .vae(vae, config) = model else { throw CLIError.usage("traversal needs a VAE (vae, beta-vae, iwae)") }
+        guard case let .vae(vae, config) = model else { throw CLIError.usage("traversal needs a VAE with continuous latents (vae, beta-vae, iwae, wae)") }
         if let bad = dimensions.first(where: { !(0..<config.latent).contains($0) }) {
             throw CLIError.badSetting(key: "dims", value: String(bad), allowed: "latent dimensions in 0…\(config.latent - 1)")
         }
