@@ -9,7 +9,7 @@ final class VAEModelsCommandTests: XCTestCase {
         let latent = try LatentRunner(self)
         let data = try sharedDataRoot().path
         try latent.succeed(["train", "vae", "--data", "mnist-5k", "--data-dir", data, "--binarize", "dynamic", "--prior", "vamp",
-                            "--prior-components", "8", "--train-size", "256", "--test-size", "64", "--epochs", "1",
+                            "--prior-components", "8", "--prior-init", "data", "--train-size", "256", "--test-size", "64", "--epochs", "1",
                             "--hidden", "32", "--latent", "4", "--output", "run", "--quiet"])
         let metrics = try LatentRunner.evalMetrics(try latent.succeed(["eval", "run", "--samples", "20", "--images", "32", "--json"]).stdout)
         let nll = try XCTUnwrap(metrics["nll_iwae20_first32"]), elbo = try XCTUnwrap(metrics["negative_elbo_first32"])
@@ -22,6 +22,9 @@ final class VAEModelsCommandTests: XCTestCase {
         let inspect = try latent.succeed(["inspect", "run/checkpoints/last.safetensors"])
         XCTAssertTrue(inspect.stdout.contains("prior.pseudoInputs"), inspect.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: latent.path("run/pictures/samples.png").path))
+        let refused = try latent.run(["train", "vae", "--prior-init", "data", "--dry-run"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("--prior vamp"), refused.stderr)
     }
 
     func testWAETrainsEvaluatesAndSamples() throws {

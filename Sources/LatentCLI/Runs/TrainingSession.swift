@@ -33,7 +33,13 @@ public final class TrainingSession {
         try settings.checkMemory()
         let data = try settings.loadData()
         let model = try RunModel.build(settings)
-        if case let .vae(vae, _) = model { vae.totalCorrelationDatasetSize = data.train.count }
+        if case let .vae(vae, _) = model {
+            vae.totalCorrelationDatasetSize = data.train.count
+            // A resumed run takes its pseudo-inputs from the checkpoint.
+            if !resume, settings.string("prior-init") == "data", let vamp = vae.prior as? VampPrior {
+                vamp.initialize(from: data.train.inputs, generator: RandomGenerator(seed: UInt64(settings.int("seed")) ^ 0x7A3B))
+            }
+        }
         if stopRequested() { throw interrupted("before training started; nothing was saved") }
         try folder.create()
         folder.removeTemporaryFiles()

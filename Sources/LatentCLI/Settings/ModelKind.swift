@@ -96,6 +96,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["likelihood"] = .string("bernoulli")
             d["prior"] = .string("standard")
             d["prior-components"] = .int(10)
+            d["prior-init"] = .string("uniform")
             d["posterior-flow"] = .int(0)
             d["posterior-flow-kind"] = .string("iaf")
             d["posterior-scale"] = .string("log-sigma")

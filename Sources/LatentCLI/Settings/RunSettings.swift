@@ -172,6 +172,9 @@ public struct RunSettings: Equatable {
             if model.family == .cvae && string("task") == "class" && classes == nil {
                 throw CLIError.usage("cvae task 'class' needs labelled classes; '\(data)' has none — use --task quadrant or a labelled dataset (mnist, fashion-mnist, mnist-5k)")
             }
+            if model.family == .vae && string("prior-init") == "data" && string("prior") != "vamp" {
+                throw CLIError.usage("--prior-init data sets the VampPrior's pseudo-inputs; it needs --prior vamp, got --prior \(string("prior"))")
+            }
             if model.family == .vae && string("architecture") == "conv" && shape[1] != 28 && shape[1] != 64 {
                 throw CLIError.usage("architecture 'conv' takes 28×28 or 64×64 images, '\(data)' has \(shape)")
             }

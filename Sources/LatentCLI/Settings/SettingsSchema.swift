@@ -27,6 +27,8 @@ public enum SettingsSchema {
         SettingKey(name: "prior", kind: .choice(["standard", "mixture", "vamp"]), scope: .vae,
                    help: "prior p(z): N(0, I), a learned Gaussian mixture, or the VampPrior (q(z|u) over learned pseudo-inputs u)"),
         SettingKey(name: "prior-components", kind: .int(1...1000), scope: .vae, help: "components of the mixture prior, or pseudo-inputs of the VampPrior"),
+        SettingKey(name: "prior-init", kind: .choice(["uniform", "data"]), scope: .vae,
+                   help: "VampPrior pseudo-inputs start as uniform noise in [0, 1] or as random training images"),
         SettingKey(name: "posterior-flow", kind: .int(0...64), scope: .vae, help: "flow layers refining q(z|x), conditioned on x"),
         SettingKey(name: "posterior-flow-kind", kind: .choice(["iaf", "planar"]), scope: .vae, help: "inverse autoregressive or planar posterior layers"),
         SettingKey(name: "posterior-scale", kind: .choice(["log-sigma", "log-variance"]), scope: .vae, help: "the encoder's scale output read as log σ or as log σ² (PyTorch's usual logvar head)"),

@@ -43,6 +43,23 @@ public final class VampPrior: Module, LatentPrior {
     /// Components K.
     public var componentCount: Int { pseudoInputs.shape[0] }
 
+    /// Sets the pseudo-inputs to K images drawn without replacement from `images` `[N] + inputShape`
+    /// (values in [0, 1]; when N < K every image is used once before any is repeated), so that
+    /// every component starts at the posterior of a real example — Tomczak & Welling's alternative
+    /// to random pseudo-inputs.
+    public func initialize(from images: Tensor, generator: RandomGenerator) {
+        require(images.rank == pseudoInputs.value.rank && Array(images.shape.dropFirst()) == Array(pseudoInputs.shape.dropFirst()) && images.shape[0] > 0,
+                "VampPrior.initialize: images must be [N] + \(Array(pseudoInputs.shape.dropFirst())) with N ≥ 1, got \(images.shape)")
+        let n = images.shape[0]
+        var order = Array(0..<n)
+        var chosen: [Int] = []
+        while chosen.count < componentCount {
+            for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, generator.nextInt(below: i + 1)) }
+            chosen += order.prefix(componentCount - chosen.count)
+        }
+        pseudoInputs.value = images.indexSelect(axis: 0, indices: chosen).detached()
+    }
+
     /// The K components q(z | u_k): μ and log σ `[K, L]`.
     public func components() -> DiagonalGaussian { components(pseudoInputs: pseudoInputs.value) }
 

@@ -70,6 +70,17 @@ final class VampPriorTests: XCTestCase {
         }
     }
 
+    func testInitializationFromImagesTakesDistinctImagesThenRepeats() throws {
+        let prior = try XCTUnwrap(tinyVAE(components: 5).prior as? VampPrior)
+        // Image i is filled with the value i / 10: the pseudo-inputs reveal which images were taken.
+        let images = Tensor(shape: [3, 1, 2, 2], scalars: (0..<3).flatMap { i in [Float](repeating: Float(i) / 10, count: 4) })
+        prior.initialize(from: images, generator: RandomGenerator(seed: 11))
+        let taken = (0..<5).map { Int((prior.pseudoInputs.value.scalars[$0 * 4] * 10).rounded()) }
+        XCTAssertEqual(Set(taken.prefix(3)), [0, 1, 2], "all three images before any repeats")
+        XCTAssertTrue(taken.allSatisfy { (0..<3).contains($0) })
+        XCTAssertEqual(prior.pseudoInputs.shape, [5, 1, 2, 2])
+    }
+
     func testConfigurationBuildsAVampPriorWhoseEncoderIsNamedOnce() throws {
         let config = VAEConfiguration(imageShape: [1, 4, 4], latent: 2, hidden: [8], prior: .vamp, priorComponents: 5, seed: 3)
         let vae = try VAEConfiguration.decode(json: try config.json()).build()
