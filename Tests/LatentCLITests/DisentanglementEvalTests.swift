@@ -30,5 +30,9 @@ final class DisentanglementEvalTests: XCTestCase {
         XCTAssertTrue(factorVAE >= 0 && factorVAE <= 1, "FactorVAE score \(factorVAE)")
         let betaVAE = try XCTUnwrap(metrics["betavae_score"])
         XCTAssertTrue(betaVAE >= 0 && betaVAE <= 1, "β-VAE score \(betaVAE)")
+        for name in ["dci_disentanglement", "dci_completeness", "dci_informativeness", "sap"] {
+            let value = try XCTUnwrap(metrics[name], "missing \(name)")
+            XCTAssertTrue(value >= 0 && value <= 1, "\(name) \(value)")
+        }
     }
 }

@@ -16,7 +16,7 @@ final class ErrorMessageTests: XCTestCase {
 
     func testUnknownNamesListTheValidOnes() throws {
         let latent = try LatentRunner(self)
-        try assertFails(latent, ["train", "vea"], status: 64, mentioning: ["unknown model 'vea'", "vae, beta-vae, iwae, cvae, realnvp"])
+        try assertFails(latent, ["train", "vea"], status: 64, mentioning: ["unknown model 'vea'", "vae, beta-vae, iwae, wae, cvae, vq-vae, realnvp"])
         try assertFails(latent, ["train", "vae", "--data", "mnst"], status: 64, mentioning: ["'data'", "mnst", "mnist, fashion-mnist"])
         try assertFails(latent, ["train", "vae", "--epochz", "3"], status: 64, mentioning: ["unknown setting 'epochz'", "did you mean epochs"])
         try assertFails(latent, ["train", "realnvp", "--beta", "4"], status: 64, mentioning: ["'beta' does not apply to model realnvp"])

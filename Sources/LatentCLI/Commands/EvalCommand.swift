@@ -6,7 +6,7 @@ import Latent
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score and the β-VAE score).")
+        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, the WAE's reconstruction and MMD², the VQ-VAE's bound, code NLL and codebook perplexity, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score, the β-VAE score, DCI and SAP).")
 
     @OptionGroup var modelArgument: ModelArgument
 
@@ -65,6 +65,13 @@ struct EvalCommand: ParsableCommand {
             metrics["kl"] = elbo["kl"]
         }
         switch model {
+        case let .vae(vae, _) where vae.objective.isWAE:
+            // A deterministic encoder: reconstruction and MMD², no ELBO, no importance sampling.
+            for (k, v) in average(vae) { metrics[k] = v }
+            try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
+            if settings.data == "sprites" || settings.data == "dsprites", let factors = test.labels {
+                factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, settings: settings, into: &metrics)
+            }
         case let .vae(vae, _):
             vae.evaluationImportanceSamples = 0
             addELBO(vae)
@@ -84,32 +91,11 @@ struct EvalCommand: ParsableCommand {
             metrics["mutual_information"] = diagnostics.mutualInformation
             warnings = diagnostics.warnings
             if settings.data == "sprites" || settings.data == "dsprites", let factors = test.labels {
-                let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
-                if let bad = codes.scalars.first(where: { !$0.isFinite }) {
-                    throw CLIError.failed("eval: the encoder's codes of the test images are not finite (\(bad)); the checkpoint's weights are broken or the model diverged")
-                }
-                let mig = MutualInformationGap.measure(codes: codes, factors: factors)
-                metrics["mig"] = mig.score
-                for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
-                factorInformation = Dictionary(uniqueKeysWithValues: zip(Sprites.factorNames, mig.mutualInformation))
-                // The metrics draw images of chosen factors: dSprites' own pixels when its file is used.
-                let render = settings.data == "dsprites" ? try DSpritesData.renderer(settings.dataSource.source).render : { Sprites.render($0) }
-                var renderFailure: Error?
-                let latentWidth = codes.shape[1]
-                let encodeRows: ([[Int]]) -> Tensor = { rows in
-                    do { return vae.encoder(try render(rows).images).loc } catch {
-                        renderFailure = renderFailure ?? error
-                        return Tensor.zeros([rows.count, latentWidth])
-                    }
-                }
-                metrics["factorvae_score"] = withoutGrad {
-                    FactorVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
-                }
-                // Not inside withoutGrad: the score trains its own linear classifier.
-                metrics["betavae_score"] = BetaVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows,
-                                                                generator: RandomGenerator(seed: seed ^ 0xBE7A)).score
-                if let renderFailure { throw CLIError.failed("eval: the disentanglement metrics could not draw their images: \(renderFailure)") }
+                factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, settings: settings, into: &metrics)
             }
+        case let .vqvae(vq, _):
+            // The deterministic one-hot posterior: −log p(x) ≤ reconstruction + code NLL (`nll_bound`).
+            for (k, v) in average(vq) { metrics[k == "loss" ? "nll_bound" : k] = v }
         case let .cvae(cvae, _):
             cvae.evaluationImportanceSamples = 0
             addELBO(cvae)
@@ -172,6 +158,44 @@ struct EvalCommand: ParsableCommand {
                 "ode_evaluations_per_batch": Double(evaluations) / Double(max(batches, 1))]
     }
 
+    /// MIG (with its per-factor gaps), the FactorVAE and β-VAE scores, DCI and SAP of the encoder's
+    /// posterior means on the sprites of `loader`, added to `metrics`; returns MIG's table
+    /// I(z_j; factor) by factor name. The FactorVAE and β-VAE scores draw images of chosen
+    /// factors: dSprites' own pixels when its file is used.
+    static func disentanglement(_ vae: VAE, loader: DataLoader, factors: Tensor, seed: UInt64, settings: RunSettings,
+                                into metrics: inout [String: Double]) throws -> [String: [Double]] {
+        let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
+        if let bad = codes.scalars.first(where: { !$0.isFinite }) {
+            throw CLIError.failed("eval: the encoder's codes of the test images are not finite (\(bad)); the checkpoint's weights are broken or the model diverged")
+        }
+        let mig = MutualInformationGap.measure(codes: codes, factors: factors)
+        metrics["mig"] = mig.score
+        for (name, gap) in zip(Sprites.factorNames, mig.perFactor) where !gap.isNaN { metrics["mig_\(name)"] = gap }
+        let dci = DCIScore.measure(codes: codes, factors: factors)
+        metrics["dci_disentanglement"] = dci.disentanglement
+        metrics["dci_completeness"] = dci.completeness
+        metrics["dci_informativeness"] = dci.informativeness
+        // Shape is categorical; scale, rotation and position are ordered.
+        metrics["sap"] = SAPScore.measure(codes: codes, factors: factors, discrete: Sprites.factorNames.map { $0 == "shape" }).score
+        let render = settings.data == "dsprites" ? try DSpritesData.renderer(settings.dataSource.source).render : { Sprites.render($0) }
+        var renderFailure: Error?
+        let latentWidth = codes.shape[1]
+        let encodeRows: ([[Int]]) -> Tensor = { rows in
+            do { return vae.encoder(try render(rows).images).loc } catch {
+                renderFailure = renderFailure ?? error
+                return Tensor.zeros([rows.count, latentWidth])
+            }
+        }
+        metrics["factorvae_score"] = withoutGrad {
+            FactorVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
+        }
+        // Not inside withoutGrad: the score trains its own linear classifier.
+        metrics["betavae_score"] = BetaVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows,
+                                                        generator: RandomGenerator(seed: seed ^ 0xBE7A)).score
+        if let renderFailure { throw CLIError.failed("eval: the disentanglement metrics could not draw their images: \(renderFailure)") }
+        return Dictionary(uniqueKeysWithValues: zip(Sprites.factorNames, mig.mutualInformation))
+    }
+
     /// Throws `CLIError.failed` naming every metric that is NaN or infinite: a broken checkpoint
     /// (or a diverged model) must not pass for an evaluated one.
     static func requireFinite(_ metrics: [String: Double], perDimension: [Double], information: [String: [Double]]) throws {
@@ -185,11 +209,13 @@ struct EvalCommand: ParsableCommand {
 }
 
 extension RunModel {
-    /// True for the VAE and conditional VAE, whose eval draws importance samples.
+    /// True for the VAE and conditional VAE, whose eval draws importance samples (not the WAE).
     var isVAEFamily: Bool {
         switch self {
-        case .vae, .cvae: return true
         case .flow, .flowMatching: return false
+        case let .vae(vae, _): return !vae.objective.isWAE
+        case .cvae: return true
+        case .vqvae: return false
         }
     }
 }

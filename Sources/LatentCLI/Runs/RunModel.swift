@@ -5,6 +5,7 @@ import Latent
 public enum RunModel {
     case vae(VAE, VAEConfiguration)
     case cvae(ConditionalVAE, ConditionalVAEConfiguration)
+    case vqvae(VQVAE, VQVAEConfiguration)
     case flow(FlowModel)
     case flowMatching(FlowMatchingModel)
 
@@ -18,6 +19,7 @@ public enum RunModel {
         switch self {
         case let .vae(m, _): return m
         case let .cvae(m, _): return m
+        case let .vqvae(m, _): return m
         case let .flow(m): return m
         case let .flowMatching(m): return m
         }
@@ -31,6 +33,7 @@ public enum RunModel {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try encoder.encode(c), as: UTF8.self)
+        case let .vqvae(_, c): return try c.json()
         case let .flow(m): return try m.configuration.json()
         case let .flowMatching(m): return try m.configuration.json()
         }
@@ -45,6 +48,7 @@ public enum RunModel {
             switch settings.model.family {
             case .vae: return try buildVAE(settings, kind: kind, seed: seed)
             case .cvae: return try buildCVAE(settings, kind: kind, seed: seed)
+            case .vqvae: return try buildVQVAE(settings, kind: kind, seed: seed)
             case .flow: return .flow(FlowModel(configuration: try flowConfiguration(settings, kind: kind, seed: seed)))
             case .flowMatching: return .flowMatching(FlowMatchingModel(configuration: try flowMatchingConfiguration(settings, seed: seed)))
             }
@@ -70,7 +74,7 @@ public enum RunModel {
             architecture: architecture, imageShape: shape, latent: s.int("latent"), hidden: s.ints("hidden"),
             activation: s.string("activation") == "relu" ? .relu : .tanh,
             likelihood: likelihood(s.string("likelihood")), levels: levels,
-            prior: s.string("prior") == "mixture" ? .mixture : .standardNormal, priorComponents: s.int("prior-components"),
+            prior: ["mixture": .mixture, "vamp": .vamp][s.string("prior")] ?? .standardNormal, priorComponents: s.int("prior-components"),
             posteriorFlowLayers: s.int("posterior-flow"),
             posteriorFlowKind: s.string("posterior-flow-kind") == "planar" ? .planar : .iaf,
             posteriorScaleHead: s.string("posterior-scale") == "log-variance" ? .logVariance : .logScale,
@@ -80,10 +84,21 @@ public enum RunModel {
             capacity: s.double("capacity") > 0 ? Float(s.double("capacity")) : nil, capacitySteps: s.int("capacity-steps"),
             capacityGamma: Float(s.double("capacity-gamma")),
             targetRate: s.double("target-rate") > 0 ? s.double("target-rate") : nil, controllerGain: s.double("controller-gain"),
-            trainingSamples: s.int("iwae-samples"), seed: seed)
+            trainingSamples: s.int("iwae-samples"), waeLambda: s.model == .wae ? Float(s.double("wae-lambda")) : nil, seed: seed)
         let vae = try config.build()
         vae.evaluationImportanceSamples = s.int("eval-samples")
         return .vae(vae, config)
+    }
+
+    private static func buildVQVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {
+        guard case let .images(shape, _, _) = kind else { throw CLIError.usage("the VQ-VAE needs image data") }
+        guard s.ints("hidden").count == 1 else {
+            throw CLIError.badSetting(key: "hidden", value: s.values["hidden"]!.description, allowed: "one width for the VQ-VAE's MLPs")
+        }
+        let config = VQVAEConfiguration(imageShape: shape, hidden: s.ints("hidden")[0], positions: s.int("code-positions"),
+                                        dimension: s.int("code-dimension"), codes: s.int("codes"), priorHidden: s.int("prior-hidden"),
+                                        commitment: Float(s.double("commitment")), decay: Float(s.double("codebook-decay")), seed: seed)
+        return .vqvae(try config.build(), config)
     }
 
     private static func buildCVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {

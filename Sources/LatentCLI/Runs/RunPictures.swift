@@ -27,6 +27,9 @@ public enum RunPictures {
                 let z = vae.prior.sample(count, generator: generator) * temperature
                 return inChunks(count) { z.slice(axis: 0, from: $0, to: $1) }.map { vae.decoder($0).mean.reshaped([-1] + shape) }.concatenated
             }
+        case let .vqvae(vq, _):
+            // Codes drawn from the autoregressive prior (no temperature: the codes are discrete).
+            x = inChunks(count) { vq.sample($1 - $0, generator: generator) }.concatenated
         case let .cvae(cvae, config):
             switch config.task {
             case .classConditional:
@@ -71,6 +74,7 @@ public enum RunPictures {
         switch model {
         case let .vae(_, config): return config.imageShape
         case let .cvae(_, config): return config.imageShape
+        case let .vqvae(_, config): return config.imageShape
         case let .flow(flow):
             let c = flow.configuration
             return c.imageShape ?? (c.image != nil ? imageShape(features: c.features) : nil) ?? [c.features]
@@ -105,6 +109,8 @@ public enum RunPictures {
             widest = (c.hidden.max() ?? 0) * pixels
         case let .cvae(_, c):
             (features, widest) = (c.imageShape.reduce(1, *), c.hidden)
+        case let .vqvae(_, c):
+            (features, widest) = (c.imageShape.reduce(1, *), max(c.hidden, c.positions * c.codes))
         case let .flow(flow):
             let c = flow.configuration
             features = c.features
@@ -234,9 +240,10 @@ public enum RunPictures {
         let reconstruct: (Tensor) -> Tensor
         switch model {
         case let .vae(vae, _): reconstruct = { vae.reconstruct($0).reshaped($0.shape) }
+        case let .vqvae(vq, _): reconstruct = { vq.reconstruct($0).reshaped($0.shape) }
         case let .cvae(cvae, config) where config.task == .quadrantCompletion:
             reconstruct = { completions(cvae, config, images: $0, generator: generator) }
-        default: throw CLIError.usage("reconstructions need a VAE (vae, beta-vae, iwae) or a quadrant-completion cvae")
+        default: throw CLIError.usage("reconstructions need a VAE (vae, beta-vae, iwae, wae), a vq-vae or a quadrant-completion cvae")
         }
         guard images.rank == 4, images.shape[0] >= 1 else { throw CLIError.usage("reconstructions need at least one image, got shape \(images.shape)") }
         let scale = images.shape[3] <= 32 ? 2 : 1
@@ -248,7 +255,7 @@ public enum RunPictures {
 
     /// Rows of decodings along straight lines between the posterior means of consecutive pairs of `images`.
     public static func interpolations(_ model: RunModel, images: Tensor, steps: Int) throws -> RGBImage {
-        guard case let .vae(vae, config) = model else { throw CLIError.usage("interpolation needs a VAE (vae, beta-vae, iwae)") }
+        guard case let .vae(vae, config) = model else { throw CLIError.usage("interpolation needs a VAE with continuous latents (vae, beta-vae, iwae, wae)") }
         let pairs = images.shape[0] / 2
         guard pairs >= 1, (2...100).contains(steps) else {
             throw CLIError.usage("interpolation needs at least 2 images and --steps in 2…100, got \(images.shape[0]) images and \(steps) steps")
@@ -273,7 +280,7 @@ public enum RunPictures {
     /// Latent traversal: starting from the posterior mean of `image` `[1, C, H, W]`, each of
     /// `dimensions` swept over `values` while the others stay fixed.
     public static func traversal(_ model: RunModel, image: Tensor, dimensions: [Int], values: [Double]) throws -> RGBImage {
-        guard case let .vae(vae, config) = model else { throw CLIError.usage("traversal needs a VAE (vae, beta-vae, iwae)") }
+        guard case let .vae(vae, config) = model else { throw CLIError.usage("traversal needs a VAE with continuous latents (vae, beta-vae, iwae, wae)") }
         if let bad = dimensions.first(where: { !(0..<config.latent).contains($0) }) {
             throw CLIError.badSetting(key: "dims", value: String(bad), allowed: "latent dimensions in 0…\(config.latent - 1)")
         }
@@ -299,10 +306,14 @@ public enum RunPictures {
         return ImageGrid.traversal(decoded, dimensions: dimensions, values: values, scale: image.shape.last! <= 32 ? 2 : 1)
     }
 
-    /// The latent dimensions with the largest mean KL (most informative first), at most `count`.
+    /// The latent dimensions with the largest mean KL (most informative first), at most `count`;
+    /// for the WAE, whose encoder has no scale, the largest variance of the codes over `images`.
     public static func informativeDimensions(_ model: RunModel, images: Tensor, count: Int) -> [Int] {
         guard case let .vae(vae, config) = model else { return [] }
-        let kl = withoutGrad { vae.encoder(images).klToStandardNormalPerDimension().mean(axis: 0).scalars }
+        let kl = withoutGrad {
+            let q = vae.encoder(images)
+            return (vae.objective.isWAE ? q.loc.variance(axis: 0) : q.klToStandardNormalPerDimension().mean(axis: 0)).scalars
+        }
         return Array((0..<config.latent).sorted { kl[$0] > kl[$1] }.prefix(count))
     }
 

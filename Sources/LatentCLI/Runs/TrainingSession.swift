@@ -43,7 +43,13 @@ public final class TrainingSession {
         try settings.checkMemory()
         let data = try settings.loadData()
         let model = try RunModel.build(settings)
-        if case let .vae(vae, _) = model { vae.totalCorrelationDatasetSize = data.train.count }
+        if case let .vae(vae, _) = model {
+            vae.totalCorrelationDatasetSize = data.train.count
+            // A resumed run takes its pseudo-inputs from the checkpoint.
+            if !resume, settings.string("prior-init") == "data", let vamp = vae.prior as? VampPrior {
+                vamp.initialize(from: data.train.inputs, generator: RandomGenerator(seed: UInt64(settings.int("seed")) ^ 0x7A3B))
+            }
+        }
         if stopRequested() { throw interrupted("before training started; nothing was saved") }
         if isWriter {
             try folder.create()
@@ -62,6 +68,7 @@ public final class TrainingSession {
         switch model {
         case let .vae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .cvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
+        case let .vqvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flow(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flowMatching(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         }
@@ -166,6 +173,8 @@ public final class TrainingSession {
                                                            values: [-3, -2, -1, 0, 1, 2, 3]), to: folder.picture("traversal.png"))
         case let .cvae(_, config) where config.task == .quadrantCompletion:
             try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("completions.png"))
+        case .vqvae:
+            try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("reconstructions.png"))
         case let .flow(flow) where flow.features == 2 && flow.configuration.contextFeatures == 0:
             try AtomicFile.write(try RunPictures.density(flow, title: "learned density p(x)"), to: folder.picture("density.png"))
         case .flowMatching:

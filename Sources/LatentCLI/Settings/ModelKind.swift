@@ -2,19 +2,20 @@ import Latent
 
 /// The models `latent train` builds, by name, with their families and default settings.
 public enum ModelKind: String, CaseIterable, Codable {
-    case vae, betaVAE = "beta-vae", iwae, cvae
+    case vae, betaVAE = "beta-vae", iwae, wae, cvae, vqvae = "vq-vae"
     case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
     case flowMatching = "flow-matching"
 
     /// The families of models, which read different settings (`SettingKey.Scope`).
-    public enum Family: String { case vae, cvae, flow, flowMatching = "flow-matching" }
+    public enum Family: String { case vae, cvae, vqvae, flow, flowMatching = "flow-matching" }
 
     /// The family.
     public var family: Family {
         switch self {
-        case .vae, .betaVAE, .iwae: return .vae
+        case .vae, .betaVAE, .iwae, .wae: return .vae
         case .cvae: return .cvae
         case .flowMatching: return .flowMatching
+        case .vqvae: return .vqvae
         default: return .flow
         }
     }
@@ -34,7 +35,9 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .vae: return "variational autoencoder (MLP or convolutional), ELBO"
         case .betaVAE: return "β-VAE (β = 4 by default) for disentangling, on sprites by default"
         case .iwae: return "importance-weighted autoencoder (K = 5 samples), deep MLP 200-200-50"
+        case .wae: return "Wasserstein autoencoder, MMD penalty (deterministic encoder, λ = 10)"
         case .cvae: return "conditional VAE: label → image or quadrant completion, learned prior p(z|x)"
+        case .vqvae: return "VQ-VAE: discrete codes (EMA codebook), autoregressive prior over the codes"
         case .realNVP: return "RealNVP affine couplings (flat; checkerboard masks on images)"
         case .glow: return "Glow multi-scale flow for images (ActNorm, 1×1 conv, couplings)"
         case .maf: return "masked autoregressive flow"
@@ -50,7 +53,7 @@ public enum ModelKind: String, CaseIterable, Codable {
     /// The dataset used when `--data` is not given.
     public var defaultData: String {
         switch self {
-        case .vae, .iwae, .cvae, .glow: return "mnist"
+        case .vae, .iwae, .wae, .cvae, .vqvae, .glow: return "mnist"
         case .betaVAE: return "sprites"
         default: return "moons"
         }
@@ -63,8 +66,11 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .vae: return family == .vae
         case .cvae: return family == .cvae
         case .vaeFamily: return family == .vae || family == .cvae
+        case .imageModels: return family == .vae || family == .cvae || family == .vqvae
+        case .vqvae: return family == .vqvae
         case .flow: return family == .flow
         case .flowMatching: return family == .flowMatching
+        case .wae: return self == .wae
         }
     }
 
@@ -95,6 +101,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["likelihood"] = .string("bernoulli")
             d["prior"] = .string("standard")
             d["prior-components"] = .int(10)
+            d["prior-init"] = .string("uniform")
             d["posterior-flow"] = .int(0)
             d["posterior-flow-kind"] = .string("iaf")
             d["posterior-scale"] = .string("log-sigma")
@@ -110,10 +117,20 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["target-rate"] = .double(0)
             d["controller-gain"] = .double(0.05)
             d["iwae-samples"] = .int(self == .iwae ? 5 : 1)
+            if self == .wae { d["wae-lambda"] = .double(10) }
             if sprites {
                 d["epochs"] = .int(8)
                 d["batch-size"] = .int(64)
             }
+        case .vqvae:
+            d["binarize"] = .string("none")
+            d["hidden"] = .ints([400])
+            d["codes"] = .int(64)
+            d["code-positions"] = .int(8)
+            d["code-dimension"] = .int(16)
+            d["commitment"] = .double(0.25)
+            d["codebook-decay"] = .double(0.99)
+            d["prior-hidden"] = .int(256)
         case .cvae:
             d["binarize"] = .string("none")
             d["eval-samples"] = .int(0)

@@ -52,13 +52,19 @@ extension RunSettings {
             let widths = model.family == .vae && string("architecture") == "conv" ? hidden + [f * 64 / 16] : hidden
             var p = mlp(f + 10, widths, 2 * latent) + mlp(latent + f, widths.reversed(), 2 * f) + 1_000_000
             if model.family == .vae {
-                p += Double(int("prior-components")) * latent * 2
+                // The mixture's means and scales, or the VampPrior's pseudo-inputs.
+                p += Double(int("prior-components")) * (string("prior") == "vamp" ? f : latent * 2)
                 let width = hidden.first ?? 256
                 p += Double(int("posterior-flow")) * (mlp(latent + width, [width], 2 * latent) + mlp(f, [width], width))
             } else {
                 p += mlp(f + 10, widths, 2 * latent)  // the learned prior's network
             }
             return p
+        case .vqvae:
+            let width = Double(int("code-positions") * int("code-dimension")), h = hidden.first ?? 400
+            let prior = Double(int("code-positions") * int("codes"))
+            return mlp(f, [h], width) + mlp(width, [h], f) + mlp(prior, [Double(int("prior-hidden"))], prior)
+                + Double(int("codes") * int("code-dimension")) * 2
         case .flow:
             let layers = Double(int("layers"))
             switch model {
@@ -76,7 +82,9 @@ extension RunSettings {
 
     /// Bytes of the activations one training step keeps for the backward pass (an over-count).
     var activationBytes: Double {
-        let batch = Double(int("batch-size")), f = featureCount
+        let f = featureCount
+        // The VampPrior encodes its pseudo-inputs with every batch.
+        let batch = Double(int("batch-size") + (model.family == .vae && string("prior") == "vamp" ? int("prior-components") : 0))
         let widths = ints("hidden").map(Double.init).reduce(0, +)
         switch model.family {
         case .vae, .cvae:
@@ -84,6 +92,8 @@ extension RunSettings {
             let samples = model.family == .vae ? Double(int("iwae-samples")) : 1
             let evaluation = Double(int("eval-samples")) * 500 * (f + widths) / max(batch, 1)
             return batch * max(samples, evaluation, 1) * (8 * f + 4 * widths + conv) * 4 * 3
+        case .vqvae:
+            return batch * (8 * f + 4 * widths + 4 * Double(int("code-positions") * int("codes"))) * 4 * 3
         case .flow:
             let layers = Double(int("layers"))
             if model == .glow { return batch * f * layers * Double(int("scales")) * (ints("hidden").map(Double.init).first ?? 1) * 4 * 3 }
@@ -100,15 +110,9 @@ extension RunSettings {
     func checkMemory() throws {
         let (train, test) = exampleCounts
         let parameters = parameterEstimate
-        let depth: String
-        switch model.family {
-        case .flow: depth = ", --layers \(int("layers"))"
-        case .vae, .cvae: depth = ", --latent \(int("latent"))"
-        case .flowMatching: depth = ""
-        }
         let checks: [(Double, String)] = [
             (dataBytes, "\(Int(train)) training + \(Int(test)) test examples of \(Int(featureCount)) values (--train-size, --test-size)"),
-            (parameters * 4 * 4, "a model of about \(RunSettings.approximate(parameters)) parameters with its gradients and Adam state (--hidden \(ints("hidden").map(String.init).joined(separator: ","))\(depth))"),
+            (parameters * 4 * 4, "a model of about \(RunSettings.approximate(parameters)) parameters with its gradients and Adam state (--hidden \(ints("hidden").map(String.init).joined(separator: ","))\(sizeFlags.isEmpty ? "" : ", " + sizeFlags))"),
             (activationBytes, "a training step at --batch-size \(int("batch-size")) with these widths"),
             (memoryEstimate, "these settings together"),
         ]
@@ -116,6 +120,16 @@ extension RunSettings {
             do { try MemoryBudget.check(bytes: bytes, what: what) } catch let error as CLIError {
                 throw CLIError.usage(error.description)
             }
+        }
+    }
+
+    /// The flags besides --hidden that set the model's size, for messages.
+    var sizeFlags: String {
+        switch model.family {
+        case .flow: return "--layers \(int("layers"))"
+        case .vqvae: return "--codes \(int("codes")), --code-positions \(int("code-positions")), --code-dimension \(int("code-dimension"))"
+        case .vae, .cvae: return "--latent \(int("latent"))"
+        case .flowMatching: return ""
         }
     }
 

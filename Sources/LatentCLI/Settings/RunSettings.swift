@@ -173,12 +173,15 @@ public struct RunSettings: Equatable {
     func checkConsistency() throws {
         let kind = try DatasetCatalog.kind(data)
         switch model.family {
-        case .vae, .cvae:
+        case .vae, .cvae, .vqvae:
             guard case let .images(shape, _, classes) = kind else {
                 throw CLIError.usage("model \(model.rawValue) needs image data; '\(data)' is points — use a flow (realnvp, maf, nsf, …) or an image dataset (\(DatasetCatalog.fileNames.joined(separator: ", ")), sprites, dsprites, folder:PATH)")
             }
             if model.family == .cvae && string("task") == "class" && classes == nil {
                 throw CLIError.usage("cvae task 'class' needs labelled classes; '\(data)' has none — use --task quadrant or a labelled dataset (mnist, fashion-mnist, mnist-5k, cifar10)")
+            }
+            if model.family == .vae && string("prior-init") == "data" && string("prior") != "vamp" {
+                throw CLIError.usage("--prior-init data sets the VampPrior's pseudo-inputs; it needs --prior vamp, got --prior \(string("prior"))")
             }
             if model.family == .vae && string("architecture") == "conv" && ![28, 32, 64].contains(shape[1]) {
                 throw CLIError.usage("architecture 'conv' takes 28×28, 32×32 or 64×64 images, '\(data)' has \(shape)")

@@ -24,6 +24,12 @@ public struct SettingKey {
     /// Which models read a key.
     public enum Scope: String {
         case all, vae, cvae, vaeFamily = "vae, cvae", flow, flowMatching = "flow-matching"
+        /// Every model of images only (the VAE family and the VQ-VAE).
+        case imageModels = "vae, cvae, vq-vae"
+        /// Only the VQ-VAE.
+        case vqvae = "vq-vae"
+        /// Only the Wasserstein autoencoder (`wae`).
+        case wae
     }
 
     /// Flag and config-file name, kebab-case.

@@ -56,6 +56,7 @@ extension VAEExperiments {
         switch objective {
         case .elbo: objectiveName = "VAE (ELBO)"
         case let .iwae(k): objectiveName = "IWAE k=\(k)"
+        case let .wae(lambda): objectiveName = "WAE-MMD λ=\(lambda)"
         }
         return ExperimentResult(name: "binarized MNIST 784-200-200-50 tanh, \(objectiveName), batch \(batchSize), \(trainer.epoch) epochs",
                                 metrics: metrics, seconds: Date().timeIntervalSince(start), history: trainer.history)

@@ -8,7 +8,8 @@ import LatentProbability
 ///
 /// Per example, ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), summed over data and latent
 /// dimensions; losses are the batch mean of −ELBO in nats. The KL is in closed form when the prior
-/// has one and there is no flow, else the one-sample estimate log q(z|x) − log p(z).
+/// has one and there is no flow, else the one-sample estimate log q(z|x) − log p(z). With the
+/// `.wae` objective the same encoder, decoder and prior form a Wasserstein autoencoder instead.
 public final class VAE: Module, TrainableModel {
     /// q(z|x).
     public let encoder: GaussianEncoder
@@ -99,6 +100,10 @@ public final class VAE: Module, TrainableModel {
     /// parts `reconstruction`, `kl`, `beta` (or `capacity`), or `iwae_bound` for the IWAE objective.
     public func trainingLoss(_ batch: Batch, step: Int, generator: RandomGenerator) -> TrainingLoss {
         switch objective {
+        case let .wae(lambda):
+            let t = waeTerms(batch.x, generator: generator)
+            return TrainingLoss(loss: t.reconstruction + t.mmd * lambda,
+                                parts: ["reconstruction": Double(t.reconstruction.item), "mmd": Double(t.mmd.item)])
         case let .iwae(k):
             let bound = ImportanceSampling.logMeanExp(logImportanceWeights(batch.x, samples: k, generator: generator)).mean()
             return TrainingLoss(loss: -bound, parts: ["iwae_bound": Double(bound.item)])
@@ -125,7 +130,13 @@ public final class VAE: Module, TrainableModel {
     /// logistic likelihood (a probability mass over the pixel levels, so −ELBO bounds −log P(x) of
     /// the discrete image), also `"bitsPerDim"`: −ELBO / (D · ln 2) over the D pixel values, an
     /// upper bound on the model's bits/dim, comparable with a flow's.
+    /// For the WAE objective: `"loss"` (reconstruction + λ·MMD²), `"reconstruction"` and `"mmd"` instead.
     public func evaluationMetrics(_ batch: Batch, generator: RandomGenerator) -> [String: Double] {
+        if case let .wae(lambda) = objective {
+            let t = waeTerms(batch.x, generator: generator)
+            let r = Double(t.reconstruction.item), mmd = Double(t.mmd.item)
+            return ["loss": r + Double(lambda) * mmd, "reconstruction": r, "mmd": mmd]
+        }
         let t = elboTerms(batch.x, generator: generator)
         let r = Double(t.reconstruction.mean().item), kl = Double(t.kl.mean().item)
         var metrics = ["loss": r + kl, "reconstruction": r, "kl": kl]

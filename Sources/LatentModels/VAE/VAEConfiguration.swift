@@ -31,6 +31,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         case standardNormal
         /// A learned mixture of `priorComponents` diagonal Gaussians.
         case mixture
+        /// The VampPrior: q(z|u) averaged over `priorComponents` learned pseudo-inputs u (`VampPrior`).
+        case vamp
     }
 
     /// Hidden-unit nonlinearity of the deep MLP.
@@ -69,7 +71,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var levels: Int
     /// p(z).
     public var prior: PriorKind
-    /// Mixture components of the `mixture` prior.
+    /// Components of the `mixture` prior, or pseudo-inputs of the `vamp` prior.
     public var priorComponents: Int
     /// Flow layers refining q(z|x), conditioned on x (0: a plain Gaussian posterior).
     public var posteriorFlowLayers: Int
@@ -103,6 +105,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var controllerGain: Double
     /// Importance samples K of the IWAE training objective (1 = the ELBO).
     public var trainingSamples: Int
+    /// λ of the WAE-MMD objective (`VAEObjective.wae`); nil = a VAE.
+    public var waeLambda: Float?
     /// Seed of the weight initialization.
     public var seed: UInt64
 
@@ -114,7 +118,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                 totalCorrelationBeta: Float? = nil,
                 beta: Float = 1, warmup: WarmupKind = .none, warmupSteps: Int = 0, warmupRamp: Double = 0.5,
                 freeBits: Float = 0, capacity: Float? = nil, capacitySteps: Int = 10_000, capacityGamma: Float = 1000,
-                targetRate: Double? = nil, controllerGain: Double = 0.05, trainingSamples: Int = 1, seed: UInt64 = 0) {
+                targetRate: Double? = nil, controllerGain: Double = 0.05, trainingSamples: Int = 1, waeLambda: Float? = nil,
+                seed: UInt64 = 0) {
         self.architecture = architecture
         self.imageShape = imageShape
         self.latent = latent
@@ -140,6 +145,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         self.targetRate = targetRate
         self.controllerGain = controllerGain
         self.trainingSamples = trainingSamples
+        self.waeLambda = waeLambda
         self.seed = seed
     }
 
@@ -206,6 +212,13 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         if let r = targetRate, !(r > 0) { p.append("targetRate \(r): need > 0 nats") }
         if controllerGain <= 0 { p.append("controllerGain \(controllerGain): need > 0") }
         if trainingSamples < 1 { p.append("trainingSamples \(trainingSamples): need ≥ 1") }
+        if let lambda = waeLambda {
+            if !(lambda >= 0 && lambda.isFinite) { p.append("waeLambda \(lambda): need a finite value ≥ 0") }
+            if prior != .standardNormal { p.append("waeLambda with prior \(prior): the WAE's kernel scales assume the standardNormal prior") }
+            if posteriorFlowLayers > 0 || trainingSamples > 1 {
+                p.append("waeLambda with posteriorFlowLayers \(posteriorFlowLayers), trainingSamples \(trainingSamples): the WAE's encoder is deterministic (no flow, no importance samples)")
+            }
+        }
         if likelihood == .discretizedLogistic && levels < 2 { p.append("levels \(levels): need ≥ 2") }
         return p
     }
@@ -240,8 +253,12 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
             }
         }
         pair.encoder.scaleHead = posteriorScaleHead ?? .logScale
-        let p: (any LatentPrior)? = prior == .mixture
-            ? MixtureOfGaussiansPrior(latentDimension: latent, components: priorComponents, generator: g) : nil
+        let p: (any LatentPrior)?
+        switch prior {
+        case .standardNormal: p = nil
+        case .mixture: p = MixtureOfGaussiansPrior(latentDimension: latent, components: priorComponents, generator: g)
+        case .vamp: p = VampPrior(encoder: pair.encoder, inputShape: imageShape, components: priorComponents, generator: g)
+        }
         let inputs = imageShape.reduce(1, *), width = hidden.first ?? 256
         var flow: PosteriorFlow? = nil
         if posteriorFlowLayers > 0 {
@@ -255,7 +272,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
             }
         }
         let vae = VAE(encoder: pair.encoder, decoder: pair.decoder, prior: p, flow: flow, regularizer: regularizer(),
-                      objective: trainingSamples > 1 ? .iwae(samples: trainingSamples) : .elbo)
+                      objective: waeLambda.map { .wae(lambda: $0) } ?? (trainingSamples > 1 ? .iwae(samples: trainingSamples) : .elbo))
         vae.totalCorrelationWeight = (totalCorrelationBeta ?? 1) - 1
         return vae
     }
