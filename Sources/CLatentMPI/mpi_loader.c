@@ -235,6 +235,16 @@ int lk_mpi_test(int request, int *done) {
     return 0;
 }
 
+typedef int (*wait_fn)(void *, void *);
+
+int lk_mpi_wait(int request) {
+    if (request < 0 || request >= MAX_REQUESTS || !in_use[request]) return fail("%s: no such request", "MPI_Wait");
+    NEED(MPI_Wait)
+    int code = ((wait_fn)MPI_Wait_ptr)(&requests[request], status_ignore);
+    in_use[request] = 0;
+    return code ? mpi_fail("MPI_Wait", code) : 0;
+}
+
 int lk_mpi_bcast(void *buffer, long bytes, int root) {
     if (!initialized) return fail("%s: MPI is not initialized", "MPI_Bcast");
     NEED(MPI_Bcast)

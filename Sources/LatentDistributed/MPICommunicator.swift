@@ -7,9 +7,12 @@ import LatentModels
 /// (`lk_mpi_open`: Open MPI or the MPICH family, whichever is installed) — so Latent builds,
 /// tests and runs without MPI, and uses it when a job is launched by `mpirun` or `srun`.
 ///
-/// Every operation is nonblocking underneath and waited for with a deadline of `timeout`
-/// seconds, so a rank that died or hangs makes the others throw `DistributedError.timeout`
-/// instead of waiting for ever. Only the thread that called `start` may use it.
+/// Gradient sums are started nonblocking (`MPI_Iallreduce`, so they can proceed while backward
+/// runs) and finished with `MPI_Wait`; the small sums of each step are blocking `MPI_Allreduce`.
+/// Every wait has a deadline of `timeout` seconds, kept by a `Watchdog` thread: a rank that
+/// waits longer — another rank died or hangs — prints `DistributedError.timeout`'s message and
+/// exits, and the launcher ends the job, instead of waiting for ever. Only the thread that
+/// called `start` may use it.
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
@@ -18,6 +21,7 @@ public final class MPICommunicator: Communicator {
     /// The library file that was loaded, and its version line.
     public let library: String, version: String
     private var outstanding: [Int] = []
+    private let watchdog = Watchdog()
 
     private nonisolated(unsafe) static var started: MPICommunicator?
 
@@ -54,10 +58,10 @@ public final class MPICommunicator: Communicator {
         return Int(request)
     }
 
-    /// Sums `buffer` with the blocking `MPI_Allreduce` — no deadline: for measuring it against
-    /// the nonblocking form training uses (`latent bench --allreduce`).
+    /// Sums `buffer` with the blocking `MPI_Allreduce`, for measuring it against the nonblocking
+    /// form training uses (`latent bench --allreduce`).
     public func blockingSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
-        try check(lk_mpi_allreduce_sum_f32(buffer.baseAddress, buffer.count), "MPI_Allreduce")
+        try guarded("a blocking sum") { try check(lk_mpi_allreduce_sum_f32(buffer.baseAddress, buffer.count), "MPI_Allreduce") }
     }
 
     public func progress() throws {
@@ -69,44 +73,32 @@ public final class MPICommunicator: Communicator {
 
     public func wait(_ request: Int, what: String) throws {
         guard let position = outstanding.firstIndex(of: request) else { return }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
-        var spins = 0
-        while true {
-            var done: Int32 = 0
-            try check(lk_mpi_test(Int32(request), &done), "MPI_Test during \(what)")
-            if done != 0 { break }
-            spins += 1
-            if spins > 2000 {
-                // Past ~a millisecond of polling: sleep a little between tests, and watch the clock.
-                usleep(50)
-                if DispatchTime.now().uptimeNanoseconds > deadline {
-                    throw DistributedError.timeout(rank: rank, what: what, seconds: timeout)
-                }
-            }
-        }
         outstanding.remove(at: position)
+        try guarded(what) { try check(lk_mpi_wait(Int32(request)), "MPI_Wait during \(what)") }
+    }
+
+    /// Runs a blocking MPI call under the watchdog's deadline.
+    private func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        try watchdog.guarding(seconds: timeout, message: DistributedError.timeout(rank: rank, what: what, seconds: timeout).description, body)
     }
 
     public func sum(_ values: inout [Double], what: String) throws {
-        try reduce(&values, Int32(LK_MPI_SUM_F64.rawValue), what: what)
+        guard !values.isEmpty else { return }
+        try values.withUnsafeMutableBufferPointer { buffer in
+            try guarded(what) { try check(lk_mpi_allreduce_sum_f64(buffer.baseAddress, buffer.count), "MPI_Allreduce during \(what)") }
+        }
     }
 
     public func max(_ values: inout [Double], what: String) throws {
-        try reduce(&values, Int32(LK_MPI_MAX_F64.rawValue), what: what)
+        guard !values.isEmpty else { return }
+        try values.withUnsafeMutableBufferPointer { buffer in
+            try guarded(what) { try check(lk_mpi_allreduce_max_f64(buffer.baseAddress, buffer.count), "MPI_Allreduce during \(what)") }
+        }
     }
 
     public func broadcast(_ bytes: inout [UInt8], from root: Int, what: String) throws {
-        let chunk = 1 << 30
         try bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Swift.min(chunk, raw.count - offset)
-                var request: Int32 = 0
-                try check(lk_mpi_ibcast(raw.baseAddress! + offset, n, Int32(root), &request), "MPI_Ibcast during \(what)")
-                outstanding.append(Int(request))
-                try wait(Int(request), what: what)
-                offset += n
-            }
+            try guarded(what) { try check(lk_mpi_bcast(raw.baseAddress, raw.count, Int32(root)), "MPI_Bcast during \(what)") }
         }
     }
 
@@ -119,16 +111,6 @@ public final class MPICommunicator: Communicator {
     public func abort(code: Int32) -> Never {
         lk_mpi_abort(code)
         exit(code)
-    }
-
-    private func reduce(_ values: inout [Double], _ kind: Int32, what: String) throws {
-        guard !values.isEmpty else { return }
-        try values.withUnsafeMutableBufferPointer { buffer in
-            var request: Int32 = 0
-            try check(lk_mpi_iallreduce(buffer.baseAddress, buffer.count, kind, &request), "MPI_Iallreduce during \(what)")
-            outstanding.append(Int(request))
-            try wait(Int(request), what: what)
-        }
     }
 
     private func check(_ code: Int32, _ what: String) throws {

@@ -38,6 +38,8 @@ int lk_mpi_iallreduce(void *buffer, long count, int reduction, int *request);
 int lk_mpi_ibcast(void *buffer, long bytes, int root, int *request);
 /// Tests a request: *done = 1 when finished (the slot is then free).
 int lk_mpi_test(int request, int *done);
+/// Waits for a request to finish (MPI_Wait; the slot is then free).
+int lk_mpi_wait(int request);
 /// Broadcasts `bytes` bytes from `root` to every rank.
 int lk_mpi_bcast(void *buffer, long bytes, int root);
 /// Waits until every rank has arrived.

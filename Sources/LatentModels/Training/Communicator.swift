@@ -3,8 +3,8 @@
 /// threads of one process (`ThreadGroup`, for tests).
 ///
 /// Every rank must call the same operations in the same order with the same sizes, as with MPI.
-/// Operations that cannot complete — a rank died or hangs — throw `DistributedError.timeout`
-/// instead of waiting for ever.
+/// Operations that cannot complete — a rank died or hangs — end with `DistributedError.timeout`
+/// (thrown, or printed as the process exits) instead of waiting for ever.
 public protocol Communicator: AnyObject {
     /// This process's rank, 0 ..< size; rank 0 writes the run's files.
     var rank: Int { get }

@@ -114,7 +114,7 @@ final class GradientReducer {
                 let p = parameters[i]
                 guard bucket.buffer[bucket.values + slot] > 0 else { p.zeroGrad(); continue }
                 let start = bucket.buffer.baseAddress! + bucket.offsets[slot]
-                p.value.grad = Tensor(shape: p.shape, scalars: Array(UnsafeBufferPointer(start: start, count: p.count)))
+                p.value.grad = Tensor(shape: p.shape, copying: UnsafeBufferPointer(start: start, count: p.count))
             }
         }
     }
@@ -124,8 +124,7 @@ final class GradientReducer {
         let p = parameters[i]
         let destination = buckets[b].buffer.baseAddress! + buckets[b].offsets[slot]
         if let g = p.grad {
-            let scaled = weight == 1 ? g : g * weight
-            scaled.withUnsafeBufferPointer { destination.update(from: $0.baseAddress!, count: p.count) }
+            g.copy(to: destination, scale: weight)
             buckets[b].buffer[buckets[b].values + slot] = 1
         } else {
             destination.update(repeating: 0, count: p.count)

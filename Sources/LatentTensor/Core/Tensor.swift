@@ -41,6 +41,25 @@ public struct Tensor {
         }
     }
 
+    /// A tensor of the given shape holding `scale · values[i]` (one pass, no intermediate array;
+    /// e.g. gradients read back from a communication buffer). `values.count` must equal the
+    /// shape's element count.
+    public init(shape: [Int], copying values: UnsafeBufferPointer<Float>, scale: Float = 1) {
+        self.init(uninitializedShape: shape)
+        require(Shape.count(shape) == values.count,
+                "Tensor(shape:copying:): shape \(shape) holds \(Shape.count(shape)) values but \(values.count) were given")
+        guard let base = values.baseAddress, values.count > 0 else { return }
+        if scale == 1 { storage.pointer.update(from: base, count: values.count) } else { lk_unary(LK_AFFINE, base, storage.pointer, values.count, scale, 0) }
+    }
+
+    /// Writes `scale · self` (row-major) to `destination`, which must hold `count` values.
+    public func copy(to destination: UnsafeMutablePointer<Float>, scale: Float = 1) {
+        withUnsafeBufferPointer { src in
+            guard let base = src.baseAddress, count > 0 else { return }
+            if scale == 1 { destination.update(from: base, count: count) } else { lk_unary(LK_AFFINE, base, destination, count, scale, 0) }
+        }
+    }
+
     /// A 1-d tensor holding `scalars`.
     public init(_ scalars: [Float]) { self.init(shape: [scalars.count], scalars: scalars) }
 
