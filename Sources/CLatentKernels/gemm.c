@@ -235,11 +235,6 @@ static void parallel_chunk(void *ctx, long c) {
     if (w1 > w0) gemm_tiles(job->im, &job->args, w0, w1);
 }
 
-static long chunks_per_thread(void) {
-    const char *s = getenv("LATENT_GEMM_CHUNKS");
-    return s ? atol(s) : CHUNKS_PER_THREAD;
-}
-
 void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
                        const float *a, long lda, const float *b, long ldb,
                        float beta, float *c, long ldc, int nthreads) {
@@ -250,7 +245,7 @@ void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float a
     }
     const lk_gemm_impl *im = impl();
     const long tiles = tile_count(im, m, n);
-    long chunks = (long)nthreads * chunks_per_thread();
+    long chunks = (long)nthreads * CHUNKS_PER_THREAD;
     if (chunks > tiles) chunks = tiles;
     parallel_job job = {im, {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c}, tiles, chunks};
     lk_pool_run_chunks(nthreads, chunks, parallel_chunk, &job);

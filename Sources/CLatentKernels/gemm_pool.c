@@ -171,17 +171,10 @@ void lk_pool_run_chunks(int nthreads, long chunks, void (*body)(void *ctx, long 
     run_chunks();
     // Every chunk is claimed: close the job, then wait for the workers that entered it.
     atomic_store(&pool.open, 0);
-    static long yield_after = -2;
-    if (yield_after == -2) { const char *e = getenv("LATENT_POOL_YIELD_NS"); yield_after = e ? atol(e) : 0; }
-    long wait_start = 0;
     for (long polls = 1; atomic_load(&pool.active) != 0; polls++) {
         cpu_relax();
         // A preempted worker (busy machine) needs this core back to finish its chunk.
-        if (polls % POLLS_PER_CHECK == 0) {
-            if (yield_after < 0) continue;
-            if (!wait_start) wait_start = now_ns();
-            else if (now_ns() - wait_start >= yield_after) sched_yield();
-        }
+        if (polls % POLLS_PER_CHECK == 0) sched_yield();
     }
     pthread_mutex_unlock(&pool.busy);
 }

@@ -48,12 +48,11 @@ public enum Threads {
     }
 
     /// Elements per chunk of an elementwise kernel split by `parallelChunks`: below two chunks'
-    /// worth a pass runs on the caller. Measured (`latent-bench --only elementwise`): handing a
-    /// chunk to a polling worker costs about a microsecond, what an add of 8k floats takes.
-    public static let elementwiseGrain: Int = {
-        if let s = ProcessInfo.processInfo.environment["LATENT_GRAIN"], let n = Int(s), n > 0 { return n }
-        return 1 << 14
-    }()
+    /// worth a pass runs on the caller. Measured on Zen 4: a job handed to the polling worker
+    /// costs about 2 µs (3,000 back-to-back jobs in 7 ms, `ThreadsTests`), an add of 16k floats
+    /// about as long (9 G elements/s on one thread, `latent-bench --only elementwise`); the
+    /// vector exp/log functions, 4–8× slower per element, split from a quarter of it.
+    public static let elementwiseGrain = 1 << 14
 
     /// Calls `body(start, length)` on contiguous chunks covering `0..<n`, claimed by the pool's
     /// threads (see `parallelFor`). There are about n / `grain` chunks (at most four per thread,
