@@ -29,6 +29,15 @@ public enum VAEArchitectures {
                       likelihood: likelihood, generator: generator)
     }
 
+    /// A convolutional pair for `[B, channels, 32, 32]` images (CIFAR-shaped: 3 channels by
+    /// default): `convolutional28`'s layers at side 32 — two 4×4 stride-2 convolutions (32, 64
+    /// channels: 32 → 16 → 8), a linear map from 64×8×8 to (μ, log σ), and the mirrored decoder.
+    public static func convolutional32(channels: Int = 3, latent: Int = 16, hidden: Int? = nil, likelihood: Likelihood = .bernoulli,
+                                       generator: RandomGenerator = .global) -> (encoder: GaussianEncoder, decoder: Decoder) {
+        convolutional(channels: channels, size: 32, widths: [32, 64], latent: latent, hidden: hidden,
+                      likelihood: likelihood, generator: generator)
+    }
+
     /// A convolutional pair for `[B, channels, 64, 64]` images (sprites): four 4×4 stride-2
     /// convolutions (32, 32, 64, 64 channels: 64 → 32 → 16 → 8 → 4), a 256-unit hidden layer, then
     /// (μ, log σ); the decoder mirrors it. Latent 10 by default.
