@@ -8,6 +8,10 @@
 
 #define BLOCK 256
 
+// No fused multiply-adds: every result rounds exactly as the chain of separate ops it replaces
+// (a·b rounded, then the add), so swapping the fused op in leaves training trajectories unchanged.
+#pragma STDC FP_CONTRACT OFF
+
 // y = x·l − t with t = softplus(l) already in y.
 #define LOGPROB_BODY                                                 \
     for (long i = 0; i < n; i++) y[i] = x[i] * l[i] - y[i];
@@ -76,5 +80,60 @@ void lk_bernoulli_logits_logprob_backward(const float *logits, const float *x, c
         lk_vsigmoid(logits + s, gl + s, m);
         L->grad_l(x + s, gy + s, gl + s, m);
         if (gx) L->grad_x(logits + s, gy + s, gx + s, m);
+    }
+}
+
+// The Gaussian head's kernels run on [B, L] tensors of a few thousand elements: plain loops, with
+// the exponentials through the dispatched vector exp in blocks on the stack.
+
+void lk_gaussian_rsample(const float *mu, const float *log_scale, const float *eps, float *z, long n) {
+    for (long s = 0; s < n; s += BLOCK) {
+        const long m = n - s < BLOCK ? n - s : BLOCK;
+        float sigma[BLOCK];
+        lk_vexp(log_scale + s, sigma, m);
+        for (long i = 0; i < m; i++) {
+            const float noise = sigma[i] * eps[s + i];
+            z[s + i] = mu[s + i] + noise;
+        }
+    }
+}
+
+void lk_gaussian_rsample_backward(const float *log_scale, const float *eps, const float *gz, float *gs,
+                                  float *geps, long n) {
+    for (long s = 0; s < n; s += BLOCK) {
+        const long m = n - s < BLOCK ? n - s : BLOCK;
+        float sigma[BLOCK];
+        lk_vexp(log_scale + s, sigma, m);
+        for (long i = 0; i < m; i++) gs[s + i] = gz[s + i] * (sigma[i] * eps[s + i]);
+        if (geps)
+            for (long i = 0; i < m; i++) geps[s + i] = gz[s + i] * sigma[i];
+    }
+}
+
+void lk_gaussian_kl_standard(const float *mu, const float *log_scale, float *y, long n) {
+    for (long s = 0; s < n; s += BLOCK) {
+        const long m = n - s < BLOCK ? n - s : BLOCK;
+        float var[BLOCK];
+        for (long i = 0; i < m; i++) var[i] = log_scale[s + i] * 2.0f;
+        lk_vexp(var, var, m);
+        for (long i = 0; i < m; i++) {
+            const float square = mu[s + i] * mu[s + i];
+            const float sum = square + var[i];
+            y[s + i] = (sum - 1.0f) * 0.5f - log_scale[s + i];
+        }
+    }
+}
+
+void lk_gaussian_kl_standard_backward(const float *mu, const float *log_scale, const float *gy, float *gmu,
+                                      float *gs, long n) {
+    for (long s = 0; s < n; s += BLOCK) {
+        const long m = n - s < BLOCK ? n - s : BLOCK;
+        float var[BLOCK];
+        for (long i = 0; i < m; i++) var[i] = log_scale[s + i] * 2.0f;
+        lk_vexp(var, var, m);
+        for (long i = 0; i < m; i++) {
+            gmu[s + i] = gy[s + i] * mu[s + i];
+            gs[s + i] = gy[s + i] * (var[i] - 1.0f);
+        }
     }
 }

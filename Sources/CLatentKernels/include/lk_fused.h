@@ -14,4 +14,17 @@ void lk_bernoulli_logits_logprob(const float *logits, const float *x, float *y, 
 void lk_bernoulli_logits_logprob_backward(const float *logits, const float *x, const float *gy,
                                           float *gl, float *gx, long n);
 
+/// The reparameterized Gaussian draw z[i] = μ[i] + exp(s[i])·ε[i] (s = log σ), and its
+/// vector-Jacobian product with respect to s and ε: gs[i] = gz[i]·exp(s[i])·ε[i] and, when geps is
+/// not NULL, geps[i] = gz[i]·exp(s[i]) (∂z/∂μ = 1 needs no kernel).
+void lk_gaussian_rsample(const float *mu, const float *log_scale, const float *eps, float *z, long n);
+void lk_gaussian_rsample_backward(const float *log_scale, const float *eps, const float *gz, float *gs,
+                                  float *geps, long n);
+
+/// KL(N(μ, σ²) ‖ N(0, 1)) per element, y[i] = ½(μ² + exp(2s) − 1) − s with s = log σ, and its
+/// vector-Jacobian product: gmu[i] = gy[i]·μ[i], gs[i] = gy[i]·(exp(2s[i]) − 1).
+void lk_gaussian_kl_standard(const float *mu, const float *log_scale, float *y, long n);
+void lk_gaussian_kl_standard_backward(const float *mu, const float *log_scale, const float *gy, float *gmu,
+                                      float *gs, long n);
+
 #endif
