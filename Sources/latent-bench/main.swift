@@ -66,7 +66,10 @@ for t in threadCounts {
             for op in ["add", "softplus"] { emit(EngineBenchmarks.elementwise(op, count: count, threads: t)) }
         }
     }
-    if only == nil || only == "overhead" { emit(EngineBenchmarks.overhead(threads: t)) }
+    if only == nil || only == "overhead" {
+        emit(EngineBenchmarks.overhead(threads: t))
+        emit(EngineBenchmarks.poolHandoff(threads: t))
+    }
     if only == nil || only == "mlp" {
         emit(EngineBenchmarks.mlpStep(threads: t))
         ModuleBenchmarks.mlpStep(threads: t).forEach(emit)

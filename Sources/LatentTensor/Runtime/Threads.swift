@@ -48,10 +48,12 @@ public enum Threads {
     }
 
     /// Elements per chunk of an elementwise kernel split by `parallelChunks`: below two chunks'
-    /// worth a pass runs on the caller. Measured on Zen 4: a job handed to the polling worker
-    /// costs about 2 µs (3,000 back-to-back jobs in 7 ms, `ThreadsTests`), an add of 16k floats
-    /// about as long (9 G elements/s on one thread, `latent-bench --only elementwise`); the
-    /// vector exp/log functions, 4–8× slower per element, split from a quarter of it.
+    /// worth a pass runs on the caller. Measured on Zen 4 (`latent-bench --only overhead` and
+    /// `--only elementwise`): a pool job costs the caller 0.2–1.1 µs (2 to 8 chunks), an add of
+    /// 16k floats 1.8 µs on one thread (9 G elements/s), and an add of 32k split in two ran 1.7×
+    /// as fast as on one thread; smaller passes would save under a microsecond, less than a
+    /// busy machine's stalls cost. The vector exp/log functions, 4–8× slower per element, split
+    /// from a quarter of it.
     public static let elementwiseGrain = 1 << 14
 
     /// Calls `body(start, length)` on contiguous chunks covering `0..<n`, claimed by the pool's
