@@ -21,7 +21,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 seconds=10
 threads="1 2"
-workloads="mlp-vae,cvae,conv-vae,realnvp-2d,realnvp-mnist"
+workloads="mlp-vae,cvae,conv-vae,realnvp-2d,realnvp-mnist,conv-vae-32"
 peers="eager,compile,jax"
 data="${LATENT_DATA:-$root/../shared/data}"
 while [ $# -gt 0 ]; do
@@ -74,7 +74,7 @@ done
 
 "$venv/bin/python" - "$latent_file" "$peers_file" <<'PY'
 import json, sys
-order = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist"]
+order = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32"]
 columns = [("PyTorch", "eager"), ("torch.compile", "compile"), ("JAX", "JAX jit")]
 latent = {(r["workload"], r["threads"]): r for r in map(json.loads, open(sys.argv[1]))}
 peers = {}

@@ -138,21 +138,24 @@ def mlp_vae(key, condition=0, hidden=400, latent=20):
     return params, loss, lambda x: x.reshape(x.shape[0], 784)
 
 
-def conv_vae(key, transpose, latent=16):
-    """Conv 32-64 (4×4, stride 2, padding 1), latent 16, no extra fully connected layer."""
+def conv_vae(key, transpose, latent=16, channels=1, side=28):
+    """Conv 32-64 (4×4, stride 2, padding 1), latent 16, no extra fully connected layer, on
+    [B, side, side, channels] images (MNIST: 28, 1; the CIFAR-shaped conv-vae-32: 32, 3)."""
+    s = side // 4
     k = jax.random.split(key, 6)
-    params = {"c0": conv_init(k[0], 1, 32), "c1": conv_init(k[1], 32, 64), "enc": linear_init(k[2], 7 * 7 * 64, 2 * latent),
-              "dec": linear_init(k[3], latent, 7 * 7 * 64), "t0": conv_init(k[4], 64, 32), "t1": conv_init(k[5], 32, 1)}
+    params = {"c0": conv_init(k[0], channels, 32), "c1": conv_init(k[1], 32, 64),
+              "enc": linear_init(k[2], s * s * 64, 2 * latent), "dec": linear_init(k[3], latent, s * s * 64),
+              "t0": conv_init(k[4], 64, 32), "t1": conv_init(k[5], 32, channels)}
 
     def loss(params, x, y, key):
         h = jax.nn.relu(conv(params["c1"], jax.nn.relu(conv(params["c0"], x))))
         mu, log_scale = gaussian_head(linear(params["enc"], h.reshape(x.shape[0], -1)), latent)
         z = mu + jnp.exp(log_scale) * jax.random.normal(key, mu.shape)
-        h = jax.nn.relu(linear(params["dec"], z)).reshape(x.shape[0], 7, 7, 64)
+        h = jax.nn.relu(linear(params["dec"], z)).reshape(x.shape[0], s, s, 64)
         logits = transpose(params["t1"], jax.nn.relu(transpose(params["t0"], h)))
         return bernoulli_nll(logits, x) + kl_standard_normal(mu, log_scale).mean()
 
-    return params, loss, lambda x: x.reshape(x.shape[0], 28, 28, 1)   # NCHW with C = 1 → NHWC
+    return params, loss, lambda x: x.transpose(0, 2, 3, 1)   # NCHW → NHWC, once per pooled batch
 
 
 def realnvp(key, masks, hidden, bound, image=False, alpha=1e-6):
@@ -219,6 +222,8 @@ def build(name, key, transpose):
         return mlp_vae(key, condition=10)
     if name == "conv-vae":
         return conv_vae(key, transpose)
+    if name == "conv-vae-32":
+        return conv_vae(key, transpose, channels=3, side=32)
     if name == "realnvp-2d":
         return realnvp(key, [alternating(k % 2 == 1) for k in range(8)], [64, 64], 1.0)
     return realnvp(key, [checkerboard(k % 2 == 1) for k in range(8)], [512, 512], 2.0, image=True)
@@ -260,7 +265,7 @@ def main():
     names = peer_common.workload_names(parser, args)
     # Before the first JAX op creates the CPU client, which sizes XLA's pool from these CPUs.
     os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:args.threads])
-    mnist = peer_common.mnist_arrays(args.data) if any(n != "realnvp-2d" for n in names) else None
+    mnist = peer_common.mnist_arrays(args.data) if any(n not in ("realnvp-2d", "conv-vae-32") for n in names) else None
     for name in names:
         print(json.dumps(measure(name, mnist, args), sort_keys=True), flush=True)
 

@@ -1,7 +1,7 @@
 """What the peer benchmark scripts share: data, FLOP counts, the timing loop and the JSON line.
 
 `pytorch_workloads.py` (eager and torch.compile) and `jax_workloads.py` (jax.jit) time the same
-five reference workloads as Latent's `latent bench`, on the same data, and print one JSON line per
+reference workloads as Latent's `latent bench`, on the same data, and print one JSON line per
 workload with the field names of Latent's `BenchmarkResult`. Only numpy is needed here.
 """
 import datetime
@@ -14,7 +14,8 @@ import time
 
 import numpy as np
 
-WORKLOADS = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist"]
+WORKLOADS = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32"]
+SYNTHETIC_POOL = 16  # batches of synthetic 3×32×32 pixels: 25 MB, the size of the MNIST pool
 POOL = 64  # batches built before timing, used round robin
 
 
@@ -51,6 +52,10 @@ def batches(name, mnist):
     if name == "realnvp-2d":
         rng = np.random.default_rng(0)
         return [(two_moons(512, rng), None) for _ in range(POOL)], 512, "steps/s"
+    if name == "conv-vae-32":
+        # CIFAR-shaped [128, 3, 32, 32] pixels, uniform in [0, 1) (Latent draws its own the same way).
+        rng = np.random.default_rng(0)
+        return [(rng.random((128, 3, 32, 32), dtype=np.float32), None) for _ in range(SYNTHETIC_POOL)], 128, "img/s"
     x, y = mnist
     return [(x[i * 128:(i + 1) * 128], y[i * 128:(i + 1) * 128]) for i in range(POOL)], 128, "img/s"
 
@@ -75,6 +80,8 @@ def flops_per_step(name):
                      conv(32, 64, 4, 49), conv(1, 32, 4, 196)],
         "realnvp-2d": coupling(2, [64, 64], 8),
         "realnvp-mnist": coupling(784, [512, 512], 8),
+        "conv-vae-32": [conv(3, 32, 4, 256, False), conv(32, 64, 4, 64), linear(4096, 32), linear(16, 4096),
+                        conv(32, 64, 4, 64), conv(3, 32, 4, 256)],
     }[name]
     macs = sum(m * (3 if g else 2) for m, g in layers)
     return 2.0 * macs * (512 if name == "realnvp-2d" else 128)

@@ -68,17 +68,19 @@ class MLPVAE(nn.Module):
 
 
 class ConvVAE(nn.Module):
-    """Conv 32-64 (4×4, stride 2, padding 1), latent 16, no extra fully connected layer."""
+    """Conv 32-64 (4×4, stride 2, padding 1), latent 16, no extra fully connected layer, on
+    [B, channels, side, side] images (MNIST: 1, 28; the CIFAR-shaped conv-vae-32: 3, 32)."""
 
-    def __init__(self, latent=16):
+    def __init__(self, latent=16, channels=1, side=28):
         super().__init__()
         self.latent = latent
+        s = side // 4
         self.encoder = nn.Sequential(
-            nn.Conv2d(1, 32, 4, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(64 * 7 * 7, 2 * latent))
+            nn.Conv2d(channels, 32, 4, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(64 * s * s, 2 * latent))
         self.decoder = nn.Sequential(
-            nn.Linear(latent, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
-            nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1))
+            nn.Linear(latent, 64 * s * s), nn.ReLU(), nn.Unflatten(1, (64, s, s)),
+            nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, channels, 4, 2, 1))
 
     def loss(self, x, y):
         mu, log_scale = gaussian_head(self.encoder(x), self.latent)
@@ -157,6 +159,7 @@ def build(name, mnist):
         "conv-vae": lambda: ConvVAE(),
         "realnvp-2d": lambda: RealNVP([alternating(k % 2 == 1) for k in range(8)], [64, 64], 1.0),
         "realnvp-mnist": lambda: RealNVP([checkerboard(k % 2 == 1) for k in range(8)], [512, 512], 2.0, image=True),
+        "conv-vae-32": lambda: ConvVAE(channels=3, side=32),
     }[name]()
     return model, pool, batch_size, unit
 
@@ -192,7 +195,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     names = peer_common.workload_names(parser, args)
-    mnist = peer_common.mnist_arrays(args.data) if any(n != "realnvp-2d" for n in names) else None
+    mnist = peer_common.mnist_arrays(args.data) if any(n not in ("realnvp-2d", "conv-vae-32") for n in names) else None
     for name in names:
         print(json.dumps(measure(name, mnist, args), sort_keys=True), flush=True)
 

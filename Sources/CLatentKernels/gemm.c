@@ -208,24 +208,30 @@ void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 
 // MARK: - Parallel driver
 //
-// Each thread computes an equal share of C's micro-tiles (a run of NR-column panels, plus part of
-// a panel at either end when the panels do not divide evenly — a whole panel more on one thread
-// would cost 8% at n = 400 or 784) through the serial loops, with its own packing buffers. The
-// threads share no packed data: packing op(A) or op(B) once into a shared buffer measured slower
-// (by 15% at 128×784×400) than packing it twice, since every thread then reads the other's half
-// from the other core's cache, and it needs barriers that stall both threads whenever one is
-// preempted on a busy machine. Each tile is computed exactly as by lk_sgemm, so the result is
-// bitwise the same for any thread count.
+// C's micro-tiles are cut into equal runs (chunks) of consecutive tiles — a run of NR-column
+// panels, plus part of a panel at either end when the panels do not divide evenly: a whole panel
+// more on one thread would cost 8% at n = 400 or 784 — and the pool's threads claim the runs one
+// at a time, each computing its run through the serial loops with its own packing buffers. There
+// are CHUNKS_PER_THREAD runs per thread, so that a thread the machine deschedules (other
+// processes on the cores) delays the product by one run, not by half of it, while every run stays
+// large enough that packing op(A) once per run costs little. The threads share no packed data:
+// packing op(A) or op(B) once into a shared buffer measured slower (by 15% at 128×784×400) than
+// packing it twice, since every thread then reads the other's half from the other core's cache,
+// and it needs barriers that stall both threads whenever one is preempted. Each tile is computed
+// exactly as by lk_sgemm, so the result is bitwise the same for any thread count and schedule.
+
+/// Runs per thread of a parallel product (see above).
+#define CHUNKS_PER_THREAD 2
 
 typedef struct {
     const lk_gemm_impl *im;
     lk_gemm_args args;
-    long tiles;
+    long tiles, chunks;
 } parallel_job;
 
-static void parallel_share(void *ctx, int t, int nthreads) {
+static void parallel_chunk(void *ctx, long c) {
     const parallel_job *job = ctx;
-    const long w0 = job->tiles * t / nthreads, w1 = job->tiles * (t + 1) / nthreads;
+    const long w0 = job->tiles * c / job->chunks, w1 = job->tiles * (c + 1) / job->chunks;
     if (w1 > w0) gemm_tiles(job->im, &job->args, w0, w1);
 }
 
@@ -238,6 +244,9 @@ void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float a
         return;
     }
     const lk_gemm_impl *im = impl();
-    parallel_job job = {im, {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c}, tile_count(im, m, n)};
-    lk_pool_run(job.tiles < nthreads ? (int)job.tiles : nthreads, parallel_share, &job);
+    const long tiles = tile_count(im, m, n);
+    long chunks = (long)nthreads * CHUNKS_PER_THREAD;
+    if (chunks > tiles) chunks = tiles;
+    parallel_job job = {im, {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c}, tiles, chunks};
+    lk_pool_run_chunks(nthreads, chunks, parallel_chunk, &job);
 }

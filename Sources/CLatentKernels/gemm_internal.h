@@ -51,6 +51,6 @@ extern const lk_gemm_impl lk_gemm_avx2;
 extern const lk_gemm_impl lk_gemm_avx512;
 #endif
 
-// lk_pool_run (gemm_pool.c) is declared in include/lk_gemm.h.
+// lk_pool_run_chunks (gemm_pool.c) is declared in include/lk_gemm.h.
 
 #endif

@@ -1,13 +1,22 @@
-// Persistent worker threads for the parallel GEMM driver (gemm.c).
+// Persistent worker threads for the parallel kernels (gemm.c, and Swift's Threads.parallelFor).
 //
-// A product at the sizes this library sees takes 0.1-5 ms, while handing work to a sleeping
-// thread (DispatchQueue.concurrentPerform, or a condition variable) costs tens of microseconds —
-// 10-15% of a 128×784×400 product. So workers poll for the next job for a while after each one
-// before they sleep, and the caller, which runs share 0 itself, polls for their completion.
+// A product at the sizes this library sees takes 0.1-5 ms, an elementwise pass 5-50 µs, while
+// handing work to a sleeping thread (DispatchQueue.concurrentPerform, or a condition variable)
+// costs tens of microseconds. So workers poll for the next job for a while after each one before
+// they sleep, and the caller, which works on the job too, polls for their completion.
 // Workers are created on first need and live for the rest of the process.
 //
-// One job runs at a time. A caller that finds the pool busy (another thread's product is running)
-// computes alone — the split never changes the result bits, only the speed.
+// A job is a fixed number of chunks, claimed one at a time from a shared counter by the caller
+// and the workers (dynamic scheduling over fixed chunk boundaries). Whoever runs a chunk, it
+// computes the same bits, so results depend only on how the caller cut the job, never on timing;
+// and a worker the machine has descheduled (other processes on the cores) delays the job by at
+// most the chunk it holds, instead of by its whole share: the caller simply takes the chunks it
+// does not claim. A worker that only wakes after every chunk is claimed has nothing to wait for:
+// the caller closes the job when its counter runs out and waits only for workers that entered
+// before (the `active` count; see pool_run_chunks).
+//
+// One job runs at a time. A caller that finds the pool busy (another thread's job is running, or
+// a call from inside a job) runs every chunk itself, in order.
 
 // clock_gettime and sysconf are POSIX: ask for them should the package compile with a strict -std.
 #if !defined(_POSIX_C_SOURCE) && !defined(__APPLE__)
@@ -21,32 +30,29 @@
 #include <time.h>
 #include <unistd.h>
 
-/// How long an idle worker polls for the next job before it sleeps: back-to-back products (the
-/// layers of a forward or backward pass) start without a wake-up, and an idle process stops using
-/// the CPU soon after.
+/// How long an idle worker polls for the next job before it sleeps: back-to-back jobs (the ops
+/// of a forward or backward pass) start without a wake-up, and an idle process stops using the
+/// CPU soon after.
 #define IDLE_POLL_NS 200000L
 /// Polls between clock reads while idle, and between yields of the CPU while waiting for workers.
 #define POLLS_PER_CHECK 256
 #define MAX_THREADS 64
 
-typedef struct {
-    pthread_t thread;
-    int index;
-    atomic_uint jobs;  // jobs handed to this worker; it runs one each time this grows
-} worker;
-
 static struct {
     pthread_mutex_t busy;  // held by the caller whose job runs
     pthread_mutex_t sleep_lock;
     pthread_cond_t wake;
-    atomic_int sleepers;   // workers blocked, or about to block, on `wake`
-    worker *workers[MAX_THREADS];  // [1, started) exist; share 0 is the caller's
-    int started;
-    // The current job: written by the caller before it hands the job out, read by the workers after.
-    void (*body)(void *ctx, int t, int nthreads);
+    atomic_int sleepers;        // workers blocked, or about to block, on `wake`
+    int started;                // workers [1, started) exist; index 0 is the caller
+    atomic_ulong posted;        // sequence number of the latest job handed out
+    atomic_ulong open;          // the running job's sequence number, 0 once it is closed
+    atomic_int active;          // workers inside the current job (entered, not yet left)
+    atomic_long next_chunk;     // the next unclaimed chunk of the current job
+    // The current job: written by the caller before it posts the job, read by entered workers.
+    void (*body)(void *ctx, long chunk);
     void *ctx;
-    int nthreads;
-    atomic_int remaining;  // workers that have not finished the current job
+    long chunks;
+    int nthreads;               // workers with index < nthreads take part
 } pool = {
     .busy = PTHREAD_MUTEX_INITIALIZER,
     .sleep_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -68,27 +74,40 @@ static long now_ns(void) {
     return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
+/// Claims and runs chunks of the current job until none is left.
+static void run_chunks(void) {
+    for (;;) {
+        const long c = atomic_fetch_add_explicit(&pool.next_chunk, 1, memory_order_relaxed);
+        if (c >= pool.chunks) return;
+        pool.body(pool.ctx, c);
+    }
+}
+
 static void *worker_main(void *arg) {
-    worker *w = arg;
-    unsigned done = 0;
+    const int index = (int)(long)arg;
+    unsigned long seen = 0;
     for (;;) {
         const long deadline = now_ns() + IDLE_POLL_NS;
-        for (long polls = 1; atomic_load_explicit(&w->jobs, memory_order_acquire) == done; polls++) {
+        for (long polls = 1; atomic_load_explicit(&pool.posted, memory_order_acquire) == seen; polls++) {
             cpu_relax();
             if (polls % POLLS_PER_CHECK == 0 && now_ns() > deadline) {
-                // `sleepers` is raised before `jobs` is re-read, and the caller raises `jobs` before it
-                // reads `sleepers` (all sequentially consistent): either this worker sees the job
-                // or the caller sees a sleeper and signals.
+                // `sleepers` is raised before `posted` is re-read, and the caller raises `posted`
+                // before it reads `sleepers` (all sequentially consistent): either this worker sees
+                // the job or the caller sees a sleeper and signals.
                 pthread_mutex_lock(&pool.sleep_lock);
                 atomic_fetch_add(&pool.sleepers, 1);
-                while (atomic_load(&w->jobs) == done) pthread_cond_wait(&pool.wake, &pool.sleep_lock);
+                while (atomic_load(&pool.posted) == seen) pthread_cond_wait(&pool.wake, &pool.sleep_lock);
                 atomic_fetch_sub(&pool.sleepers, 1);
                 pthread_mutex_unlock(&pool.sleep_lock);
             }
         }
-        done++;
-        pool.body(pool.ctx, w->index, pool.nthreads);
-        atomic_fetch_sub_explicit(&pool.remaining, 1, memory_order_release);
+        seen = atomic_load(&pool.posted);
+        // Enter, then check that the job is still open (both sequentially consistent, against the
+        // caller's close-then-read-active): either the caller waits for this worker, or this
+        // worker sees the job closed and leaves without touching it.
+        atomic_fetch_add(&pool.active, 1);
+        if (atomic_load(&pool.open) == seen && index < pool.nthreads) run_chunks();
+        atomic_fetch_sub_explicit(&pool.active, 1, memory_order_release);
     }
     return NULL;
 }
@@ -101,6 +120,8 @@ static void forget_workers_after_fork(void) {
     pthread_mutex_init(&pool.sleep_lock, NULL);
     pthread_cond_init(&pool.wake, NULL);
     atomic_store(&pool.sleepers, 0);
+    atomic_store(&pool.active, 0);
+    atomic_store(&pool.open, 0);
 }
 
 static long online_cpus;
@@ -114,43 +135,45 @@ static void setup(void) {
 /// Starts workers until `want` threads (caller included) exist; returns how many do.
 static int start_workers(int want) {
     while (pool.started < want) {
-        worker *w = calloc(1, sizeof *w);
-        if (!w) break;
-        w->index = pool.started;
-        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-            free(w);
-            break;
-        }
-        pthread_detach(w->thread);
-        pool.workers[pool.started++] = w;
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, worker_main, (void *)(long)pool.started) != 0) break;
+        pthread_detach(thread);
+        pool.started++;
     }
     return pool.started < want ? pool.started : want;
 }
 
-void lk_pool_run(int nthreads, void (*body)(void *ctx, int t, int nthreads), void *ctx) {
+void lk_pool_run_chunks(int nthreads, long chunks, void (*body)(void *ctx, long chunk), void *ctx) {
+    if (chunks <= 0) return;
     pthread_once(&setup_once, setup);
     // More threads than cores would turn every poll into a wait for a time slice.
     if (online_cpus > 0 && nthreads > online_cpus) nthreads = (int)online_cpus;
     if (nthreads > MAX_THREADS) nthreads = MAX_THREADS;
+    if (nthreads > chunks) nthreads = (int)chunks;
     if (nthreads < 2 || pthread_mutex_trylock(&pool.busy) != 0) {
-        body(ctx, 0, 1);
+        for (long c = 0; c < chunks; c++) body(ctx, c);
         return;
     }
     nthreads = start_workers(nthreads);
     pool.body = body;
     pool.ctx = ctx;
+    pool.chunks = chunks;
     pool.nthreads = nthreads;
-    atomic_store(&pool.remaining, nthreads - 1);
-    for (int t = 1; t < nthreads; t++) atomic_fetch_add(&pool.workers[t]->jobs, 1);
+    atomic_store_explicit(&pool.next_chunk, 0, memory_order_relaxed);
+    const unsigned long seq = atomic_load_explicit(&pool.posted, memory_order_relaxed) + 1;
+    atomic_store(&pool.open, seq);
+    atomic_store(&pool.posted, seq);
     if (atomic_load(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.sleep_lock);
         pthread_cond_broadcast(&pool.wake);
         pthread_mutex_unlock(&pool.sleep_lock);
     }
-    body(ctx, 0, nthreads);
-    for (long polls = 1; atomic_load_explicit(&pool.remaining, memory_order_acquire) != 0; polls++) {
+    run_chunks();
+    // Every chunk is claimed: close the job, then wait for the workers that entered it.
+    atomic_store(&pool.open, 0);
+    for (long polls = 1; atomic_load(&pool.active) != 0; polls++) {
         cpu_relax();
-        // A preempted worker (busy machine) needs this core back to finish.
+        // A preempted worker (busy machine) needs this core back to finish its chunk.
         if (polls % POLLS_PER_CHECK == 0) sched_yield();
     }
     pthread_mutex_unlock(&pool.busy);

@@ -10,6 +10,7 @@
 // max/min/argmax propagate NaN (argmax returns the first NaN). Empty reductions (n == 0) give the
 // identity: sum 0, max −inf, min +inf, logsumexp −inf, argmax 0.
 #include "lk_reduce.h"
+#include "lk_gemm.h"
 #include "lk_vmath.h"
 #include <math.h>
 #include <stdint.h>
@@ -197,6 +198,49 @@ void lk_reduce_sum(const float *x, float *y, long outer, long n, long inner) {
             cols_pairwise(L, xo + c0, n, inner, w, NULL, y + o * inner + c0);
         }
     }
+}
+
+// MARK: - lk_reduce_sum on the pool
+
+/// Elements per chunk of a threaded sum: a chunk is about as long as an add of 16k floats.
+#define SUM_GRAIN 16384L
+
+typedef struct {
+    const float *x;
+    float *y;
+    long outer, n, inner;
+    long per;         // outer slices (by_outer) or COLS-wide column strips per chunk
+    int by_outer;
+} sum_job;
+
+static void sum_chunk(void *ctx, long c) {
+    const sum_job *j = ctx;
+    if (j->by_outer) {
+        long o0 = c * j->per, o1 = o0 + j->per < j->outer ? o0 + j->per : j->outer;
+        lk_reduce_sum(j->x + o0 * j->n * j->inner, j->y + o0 * j->inner, o1 - o0, j->n, j->inner);
+        return;
+    }
+    const leaves *L = pick();
+    long c0 = c * j->per * COLS, c1 = c0 + j->per * COLS < j->inner ? c0 + j->per * COLS : j->inner;
+    for (; c0 < c1; c0 += COLS) {
+        long w = c1 - c0 < COLS ? c1 - c0 : COLS;
+        cols_pairwise(L, j->x + c0, j->n, j->inner, w, NULL, j->y + c0);
+    }
+}
+
+void lk_reduce_sum_threads(const float *x, float *y, long outer, long n, long inner, int nthreads) {
+    const long total = outer * n * inner, strips = (inner + COLS - 1) / COLS;
+    long chunks = total / SUM_GRAIN;
+    if (chunks > 4L * nthreads) chunks = 4L * nthreads;
+    sum_job j = {x, y, outer, n, inner, 0, outer > 1};
+    const long units = j.by_outer ? outer : (inner > 1 ? strips : 1);
+    if (chunks > units) chunks = units;
+    if (nthreads < 2 || chunks < 2 || n == 0) {
+        lk_reduce_sum(x, y, outer, n, inner);
+        return;
+    }
+    j.per = (units + chunks - 1) / chunks;
+    lk_pool_run_chunks(nthreads, (units + j.per - 1) / j.per, sum_chunk, &j);
 }
 
 static void reduce_extreme(const float *x, float *y, long outer, long n, long inner, int is_min) {

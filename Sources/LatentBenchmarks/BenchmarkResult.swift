@@ -68,8 +68,8 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         self.peakGflopsPerThread = peak.gflopsPerThread
         self.fractionOfPeak = gflops / peak.gflops(threads: threads)
         let target = workload.qualityTarget
-        self.qualityMetric = target.metric
-        self.qualityTarget = target.value
+        self.qualityMetric = target?.metric
+        self.qualityTarget = target?.value
         self.date = ISO8601DateFormatter().string(from: date)
         self.machine = machine
     }

@@ -1,5 +1,6 @@
-/// The five reference training workloads of the performance issue, each with exactly the
-/// architecture, batch size and optimizer (Adam, learning rate 1e-3) of its model issue.
+/// The reference training workloads of the performance issues, each with exactly the
+/// architecture, batch size and optimizer (Adam, learning rate 1e-3) of its model issue, and a
+/// CIFAR-shaped convolutional VAE on synthetic pixels (issue 16).
 public enum BenchmarkWorkload: String, CaseIterable, Codable, Sendable {
     /// MLP VAE 784-400-20 (ReLU), Bernoulli likelihood on MNIST in [0, 1], batch 128.
     case mlpVAE = "mlp-vae"
@@ -12,6 +13,10 @@ public enum BenchmarkWorkload: String, CaseIterable, Codable, Sendable {
     /// RealNVP on MNIST: 8 checkerboard couplings, s and t MLPs 784-512-512-784, uniform
     /// dequantization, logit α = 1e-6, batch 128.
     case realNVPMNIST = "realnvp-mnist"
+    /// The convolutional VAE's layers on `[128, 3, 32, 32]` images (`VAEArchitectures.convolutional` at size 32:
+    /// conv 32-64, 32 → 16 → 8, latent 16, Bernoulli likelihood), on synthetic pixels uniform in
+    /// [0, 1]: the CIFAR-10 shape without the data set. Timing only: it has no quality run.
+    case convolutionalVAE32 = "conv-vae-32"
 
     /// Examples per training step.
     public var batchSize: Int { self == .realNVP2D ? 512 : 128 }
@@ -20,16 +25,18 @@ public enum BenchmarkWorkload: String, CaseIterable, Codable, Sendable {
     public var unit: String { self == .realNVP2D ? "steps/s" : "img/s" }
 
     /// Whether the workload trains on MNIST (and so needs the data files).
-    public var usesMNIST: Bool { self != .realNVP2D }
+    public var usesMNIST: Bool { self != .realNVP2D && self != .convolutionalVAE32 }
 
-    /// The model issue's quality target: the metric reported by the quality run and its upper bound.
-    public var qualityTarget: (metric: String, value: Double) {
+    /// The model issue's quality target: the metric reported by the quality run and its upper
+    /// bound; nil for the synthetic-pixel workload, which has no quality run.
+    public var qualityTarget: (metric: String, value: Double)? {
         switch self {
         case .mlpVAE: return ("test_negative_elbo", 105.8)
         case .conditionalVAE: return ("test_negative_elbo", 102.3)
         case .convolutionalVAE: return ("test_negative_elbo", 107.1)
         case .realNVP2D: return ("test_nll", 0.35)
         case .realNVPMNIST: return ("test_bits_per_dim", 2.05)
+        case .convolutionalVAE32: return nil
         }
     }
 }

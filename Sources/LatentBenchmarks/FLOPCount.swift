@@ -49,6 +49,13 @@ enum FLOPCount {
                     linear(64 * 7 * 7, 32), linear(16, 64 * 7 * 7),
                     convolution(inChannels: 32, outChannels: 64, kernel: 4, outputPositions: 7 * 7),
                     convolution(inChannels: 1, outChannels: 32, kernel: 4, outputPositions: 14 * 14)]
+        case .convolutionalVAE32:
+            // The same layers at side 32 with 3 channels: 32 → 16 → 8 and back.
+            return [convolution(inChannels: 3, outChannels: 32, kernel: 4, outputPositions: 16 * 16, inputGradient: false),
+                    convolution(inChannels: 32, outChannels: 64, kernel: 4, outputPositions: 8 * 8),
+                    linear(64 * 8 * 8, 32), linear(16, 64 * 8 * 8),
+                    convolution(inChannels: 32, outChannels: 64, kernel: 4, outputPositions: 8 * 8),
+                    convolution(inChannels: 3, outChannels: 32, kernel: 4, outputPositions: 16 * 16)]
         case .realNVP2D:
             return coupling(features: 2, hidden: [64, 64], count: 8)
         case .realNVPMNIST:

@@ -6,7 +6,8 @@ import Latent
 ///
 /// MNIST batches are consecutive slices of the training set (pixels k/255 in [0, 1], labels as
 /// class indices); the toy flow's batches are drawn from the two moons once, up front, so data
-/// generation is not timed (PyTorch's script does the same).
+/// generation is not timed (PyTorch's script does the same), and so are the synthetic 3×32×32
+/// pixels of `conv-vae-32`.
 final class WorkloadSession {
     let workload: BenchmarkWorkload
     private let model: any TrainableModel
@@ -31,6 +32,10 @@ final class WorkloadSession {
             model = VAE(encoder: e, decoder: d)
         case .realNVP2D:
             model = FlowModel(configuration: .realNVP(features: 2, layers: 8, hidden: [64, 64], logScaleBound: 1, seed: seed))
+        case .convolutionalVAE32:
+            let (e, d) = VAEArchitectures.convolutional(channels: 3, size: 32, widths: [32, 64], latent: 16, hidden: nil,
+                                                          likelihood: .bernoulli, generator: g)
+            model = VAE(encoder: e, decoder: d)
         case .realNVPMNIST:
             model = FlowModel(configuration: .realNVP(features: 784, layers: 8, hidden: [512, 512],
                                                       pattern: .checkerboard(height: 28, width: 28), logScaleBound: 2,
@@ -46,6 +51,9 @@ final class WorkloadSession {
                 Batch(x: train.inputs.slice(axis: 0, from: i * b, to: (i + 1) * b),
                       y: train.labels!.slice(axis: 0, from: i * b, to: (i + 1) * b))
             }
+        } else if workload == .convolutionalVAE32 {
+            // 16 batches of 3×32×32 (25 MB, the size of the MNIST pool) keep the data out of cache.
+            batches = (0..<min(poolSize, 16)).map { _ in Batch(x: Tensor.uniform([b, 3, 32, 32], low: 0, high: 1, generator: g)) }
         } else {
             let moons = TwoMoons(noise: 0.05, scale: 1)
             batches = (0..<poolSize).map { _ in Batch(x: moons.sample(b, generator: g)) }

@@ -70,6 +70,19 @@ enum EngineBenchmarks {
         return j
     }
 
+    /// Time of one pool job of `Threads.parallelFor` with 2 and with 8 empty chunks: the hand-off
+    /// every split op pays (on one thread the loop runs inline, so this is the loop's own cost).
+    static func poolHandoff(threads: Int) -> JSONLine {
+        var sink = 0
+        let two = Timing.median(repeats: 9) { Threads.parallelFor(2) { sink &+= $0 } }
+        let eight = Timing.median(repeats: 9) { Threads.parallelFor(8) { sink &+= $0 } }
+        var j = JSONLine()
+        j.add("case", "pool_handoff"); j.add("threads", threads)
+        j.add("us_2_chunks", two * 1e6, digits: 3)
+        j.add("us_8_chunks", eight * 1e6, digits: 3)
+        return j
+    }
+
     /// Forward + backward + SGD update of a 784-400-20 ReLU MLP on a batch of 128 (squared error).
     static func mlpStep(threads: Int) -> JSONLine {
         let gen = RandomGenerator(seed: 4)

@@ -60,8 +60,16 @@ for t in threadCounts {
         for op in ["add", "mul", "exp", "log", "tanh", "sigmoid", "softplus", "sum"] {
             emit(EngineBenchmarks.elementwise(op, count: 1 << 20, threads: t))
         }
+        // The sizes of one training step's passes (a batch of 128 MNIST images is 100,352
+        // floats), where the split over the pool has to pay for its hand-off.
+        for count in [1 << 13, 1 << 14, 1 << 15, 1 << 16, 100_352] {
+            for op in ["add", "softplus"] { emit(EngineBenchmarks.elementwise(op, count: count, threads: t)) }
+        }
     }
-    if only == nil || only == "overhead" { emit(EngineBenchmarks.overhead(threads: t)) }
+    if only == nil || only == "overhead" {
+        emit(EngineBenchmarks.overhead(threads: t))
+        emit(EngineBenchmarks.poolHandoff(threads: t))
+    }
     if only == nil || only == "mlp" {
         emit(EngineBenchmarks.mlpStep(threads: t))
         ModuleBenchmarks.mlpStep(threads: t).forEach(emit)

@@ -167,4 +167,19 @@ final class ReduceTests: XCTestCase {
         XCTAssertTrue(count(x) == (3, 31), "\(count(x))")
         XCTAssertTrue(count([Float(bitPattern: 0x7fc0_0001)]) == (1, 0), "a NaN payload")
     }
+
+    /// The threaded sum splits outer slices or 64-column strips, each summed as the serial kernel
+    /// sums it: bit-identical to lk_reduce_sum for every thread count, above and below the split size.
+    func testThreadedSumMatchesSerialBitForBit() {
+        var rng = Rng()
+        for (outer, n, inner) in [(128, 784, 1), (1, 128, 400), (1, 128, 784), (3, 200, 130), (1, 50_000, 1),
+                                  (1, 300, 65), (2, 7, 3), (1, 0, 200)] {
+            let x = Self.random(outer * n * inner, scale: 10, &rng)
+            let serial = Self.reduce(lk_reduce_sum, x, outer, n, inner)
+            for threads: Int32 in [1, 2, 3, 8] {
+                let threaded = Self.reduce({ lk_reduce_sum_threads($0, $1, $2, $3, $4, threads) }, x, outer, n, inner)
+                XCTAssertEqual(serial, threaded, "(\(outer), \(n), \(inner)) on \(threads) threads")
+            }
+        }
+    }
 }

@@ -46,6 +46,19 @@ final class BenchmarksTests: XCTestCase {
         XCTAssertEqual(r.throughput, r.stepsPerSecond * 128, accuracy: 1e-9)
     }
 
+    /// The CIFAR-shaped workload needs no data files; its first loss is the Bernoulli −log p of
+    /// uniform pixels near logits 0, 3072·ln 2 ≈ 2129 nats, plus a small KL.
+    func testSyntheticConvWorkloadTrains() throws {
+        let session = try WorkloadSession(.convolutionalVAE32, source: DataSource(), seed: 0, poolSize: 1)
+        let first = session.step()
+        XCTAssertEqual(Double(first), 3072 * log(2.0), accuracy: 150)
+        let r = BenchmarkResult(workload: .convolutionalVAE32, stepsPerSecond: 2, threads: 1, repeats: 1, steps: 1)
+        XCTAssertEqual(r.workload, "conv-vae-32")
+        XCTAssertEqual(r.throughput, 256)
+        XCTAssertNil(r.qualityTarget)
+        XCTAssertNil(r.qualityMetric)
+    }
+
     func testRejectsBadOptions() {
         XCTAssertThrowsError(try Benchmarks.run(.realNVP2D, options: BenchmarkOptions(threads: 0)))
         XCTAssertThrowsError(try Benchmarks.profile(.realNVP2D, options: quick, steps: 0))

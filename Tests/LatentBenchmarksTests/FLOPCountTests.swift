@@ -14,14 +14,20 @@ final class FLOPCountTests: XCTestCase {
         // RealNVP: 8 couplings × 2 networks; the first coupling's first layers need no input gradient.
         let net2D = 2 * 64 + 64 * 64 + 64 * 2
         XCTAssertEqual(FLOPCount.perStep(.realNVP2D), 2 * 512 * Double(3 * 16 * net2D - 2 * 2 * 64))
+        // The 3×32×32 conv VAE: conv1 16²·32·3·16 (no input gradient), conv2 8²·64·32·16, 4096·32, 16·4096, adjoints.
+        let conv1At32 = 256 * 32 * 3 * 16, conv2At32 = 64 * 64 * 32 * 16
+        XCTAssertEqual(FLOPCount.perStep(.convolutionalVAE32),
+                       2 * 128 * Double(2 * conv1At32 + 3 * (conv2At32 + 4096 * 32 + 16 * 4096 + conv2At32 + conv1At32)))
         let netMNIST = 784 * 512 + 512 * 512 + 512 * 784
         XCTAssertEqual(FLOPCount.perStep(.realNVPMNIST), 2 * 128 * Double(3 * 16 * netMNIST - 2 * 784 * 512))
     }
 
     func testWorkloadsCarryTheModelIssuesSettings() {
-        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.rawValue), ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist"])
-        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.batchSize), [128, 128, 128, 512, 128])
-        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.qualityTarget.value), [105.8, 102.3, 107.1, 0.35, 2.05])
+        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.rawValue),
+                       ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32"])
+        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.batchSize), [128, 128, 128, 512, 128, 128])
+        XCTAssertEqual(BenchmarkWorkload.allCases.map { $0.qualityTarget?.value }, [105.8, 102.3, 107.1, 0.35, 2.05, nil])
+        XCTAssertFalse(BenchmarkWorkload.convolutionalVAE32.usesMNIST)
         XCTAssertEqual(BenchmarkWorkload.realNVP2D.unit, "steps/s")
         XCTAssertEqual(BenchmarkWorkload.mlpVAE.unit, "img/s")
     }

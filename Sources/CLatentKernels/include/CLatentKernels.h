@@ -10,6 +10,7 @@
 #include "lk_reduce.h"
 #include "lk_conv.h"
 #include "lk_optim.h"
+#include "lk_fused.h"
 #include "lk_peak.h"
 
 #endif

@@ -26,13 +26,16 @@ void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float a
                        const float *a, long lda, const float *b, long ldb,
                        float beta, float *c, long ldc, int nthreads);
 
-/// Runs body(ctx, t, n) for t = 0 … n−1 on the persistent worker pool of lk_sgemm_parallel, with
-/// share 0 on the caller, where n ≤ `nthreads` (capped at the number of CPUs); returns when all
-/// shares are done. When the pool is busy (another thread's job, or a call from inside a job) the
-/// caller runs body(ctx, 0, 1) alone, so `body` must cover the whole job for any n it is given.
+/// Runs body(ctx, c) once for every chunk c in [0, chunks) on the persistent worker pool of
+/// lk_sgemm_parallel: the caller and up to `nthreads` − 1 workers (capped at the number of CPUs)
+/// claim chunks one at a time from a shared counter, so a thread that the machine deschedules
+/// holds up at most the chunk it is running. Returns when every chunk is done. When the pool is
+/// busy (another thread's job, or a call from inside a job), or nthreads < 2, the caller runs the
+/// chunks itself in order. Which thread runs a chunk varies; the chunks do not, so a body whose
+/// chunks write disjoint results gives the same bits for every thread count and schedule.
 /// Swift's `Threads.parallelFor` runs on it: handing work to the already-polling workers costs
 /// far less than waking threads, and nothing competes with the polling workers for the cores.
-void lk_pool_run(int nthreads, void (*body)(void *ctx, int t, int nthreads), void *ctx);
+void lk_pool_run_chunks(int nthreads, long chunks, void (*body)(void *ctx, long chunk), void *ctx);
 
 /// Name of the code path chosen at run time: "avx512", "avx2" or "portable".
 const char *lk_gemm_isa(void);

@@ -5,6 +5,10 @@
 ///     y[o, i] = reduce_{j < n} x[o, j, i]      (y has outer × inner elements)
 /// Summation is pairwise or blocked so that the error does not grow linearly with n.
 void lk_reduce_sum(const float *x, float *y, long outer, long n, long inner);
+/// lk_reduce_sum on up to `nthreads` threads of the kernels' pool (lk_pool_run_chunks): blocks of
+/// outer slices, or (outer == 1) of 64-column strips, each summed exactly as lk_reduce_sum sums
+/// it, so the result is bitwise the same for every thread count. Small sums stay on the caller.
+void lk_reduce_sum_threads(const float *x, float *y, long outer, long n, long inner, int nthreads);
 void lk_reduce_max(const float *x, float *y, long outer, long n, long inner);
 void lk_reduce_min(const float *x, float *y, long outer, long n, long inner);
 /// log Σ_j exp(x[o, j, i]), computed as m + log Σ exp(x − m) with m the max (stable; -inf if all -inf).

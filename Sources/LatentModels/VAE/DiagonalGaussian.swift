@@ -23,11 +23,14 @@ public struct DiagonalGaussian {
     /// The same law as a `LatentProbability` distribution: batch `[B]`, event `[L]`.
     public var distribution: Independent { Normal(loc: loc, logScale: logScale).independent(1) }
 
-    /// z = μ + σ ⊙ ε, ε ~ N(0, I): `[K, B, L]` (reparameterized, differentiable in μ and log σ).
+    /// z = μ + σ ⊙ ε, ε ~ N(0, I): `[K, B, L]` (reparameterized, differentiable in μ and log σ;
+    /// for K = 1 one fused op, `Tensor.reparameterized`).
     public func rsample(_ k: Int, generator: RandomGenerator) -> Tensor {
         require(k > 0, "DiagonalGaussian.rsample: sample count must be positive, got \(k)")
         let eps = Tensor.randn([k] + loc.shape, generator: generator)
-        return loc + logScale.exp() * eps
+        guard k == 1 else { return loc + logScale.exp() * eps }
+        // One draw: the fused op (same values), shaped [1, B, L].
+        return Tensor.reparameterized(loc: loc, logScale: logScale, noise: eps.reshaped(loc.shape)).reshaped([1] + loc.shape)
     }
 
     /// log q(z) summed over the latent axis, for z `[..., B, L]`: `[..., B]` (nats).
@@ -36,9 +39,10 @@ public struct DiagonalGaussian {
         return (u.square() * -0.5 - logScale - Float(0.5 * Foundation.log(2 * Double.pi))).sum(axis: -1)
     }
 
-    /// KL(self ‖ N(0, I)) per dimension, `[B, L]`: ½(μ² + σ² − 1) − log σ.
+    /// KL(self ‖ N(0, I)) per dimension, `[B, L]`: ½(μ² + σ² − 1) − log σ (one fused op,
+    /// `Tensor.standardNormalKL`).
     public func klToStandardNormalPerDimension() -> Tensor {
-        (loc.square() + (logScale * 2).exp() - 1) * 0.5 - logScale
+        Tensor.standardNormalKL(loc: loc, logScale: logScale)
     }
 
     /// KL(self ‖ other) per dimension, `[B, L]`:

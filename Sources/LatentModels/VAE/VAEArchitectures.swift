@@ -48,9 +48,11 @@ public enum VAEArchitectures {
                       likelihood: likelihood, generator: generator)
     }
 
-    /// Stride-2 4×4 convolutions of the given `widths` (each halves the side), an optional hidden
-    /// layer, and the mirrored decoder.
-    static func convolutional(channels: Int, size: Int, widths: [Int], latent: Int, hidden: Int?,
+    /// A convolutional pair for `[B, channels, size, size]` images: stride-2 4×4 convolutions of the
+    /// given `widths` (each halves the side; `size` must be divisible by 2^widths.count), an
+    /// optional hidden layer of `hidden` units, a linear map to (μ, log σ) of `latent` dimensions,
+    /// and the mirrored decoder. The named pairs above are instances of it.
+    public static func convolutional(channels: Int, size: Int, widths: [Int], latent: Int, hidden: Int?,
                               likelihood: Likelihood, generator: RandomGenerator) -> (encoder: GaussianEncoder, decoder: Decoder) {
         let side = size >> widths.count
         require(side << widths.count == size, "VAEArchitectures: image side \(size) is not divisible by 2^\(widths.count)")

@@ -48,8 +48,13 @@ public class Adam: Optimizer {
                 p.value.withUnsafeMutableBufferPointer { pp in
                     m.withUnsafeMutableBufferPointer { mp in
                         v.withUnsafeMutableBufferPointer { vp in
-                            lk_adam_update(pp.baseAddress, gp.baseAddress, mp.baseAddress, vp.baseAddress, pp.count, learningRate,
-                                           betas.0, betas.1, eps, weightDecay, decoupledWeightDecay ? 1 : 0, bc1, bc2)
+                            guard let pb = pp.baseAddress, let gb = gp.baseAddress, let mb = mp.baseAddress,
+                                  let vb = vp.baseAddress else { return }
+                            // Each element's update is independent: chunks on the pool's threads.
+                            Threads.parallelChunks(pp.count, grain: Threads.elementwiseGrain / 4) { start, n in
+                                lk_adam_update(pb + start, gb + start, mb + start, vb + start, n, learningRate, betas.0, betas.1,
+                                               eps, weightDecay, decoupledWeightDecay ? 1 : 0, bc1, bc2)
+                            }
                         }
                     }
                 }

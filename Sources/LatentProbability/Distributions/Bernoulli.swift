@@ -20,10 +20,11 @@ public struct Bernoulli: Distribution {
     /// p = σ(l).
     public var probabilities: Tensor { logits.sigmoid() }
 
-    /// x·l − softplus(l) = x·log p + (1 − x)·log(1 − p).
+    /// x·l − softplus(l) = x·log p + (1 − x)·log(1 − p), in one fused pass
+    /// (`Tensor.bernoulliLogProb`).
     public func logProb(_ x: Tensor) -> Tensor {
         Dist.checkValue(x, batchShape, "Bernoulli")
-        return x * logits - logits.softplus()
+        return Tensor.bernoulliLogProb(logits: logits, x)
     }
 
     /// 0/1 draws (not differentiable).

@@ -30,7 +30,7 @@ extension Tensor {
         // Large outputs: blocks of the outermost (coalesced) axis on the pool's threads.
         let inner = c.shape.dropFirst().reduce(1, *)
         let (pa, pb, po) = (a.storage.pointer, b.storage.pointer, out.storage.pointer)
-        Threads.parallelChunks(c.shape[0], minimum: Swift.max(2, (1 << 17) / Swift.max(inner, 1)), alignment: 1) { start, rows in
+        Threads.parallelChunks(c.shape[0], grain: Swift.max(1, Threads.elementwiseGrain / Swift.max(inner, 1)), alignment: 1) { start, rows in
             var blockShape = c.shape
             blockShape[0] = rows
             lk_binary(op, Int32(blockShape.count), blockShape, pa + start * c.strides[0][0], c.strides[0],

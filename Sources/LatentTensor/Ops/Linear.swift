@@ -44,7 +44,7 @@ extension Tensor {
                 var gb: Tensor? = nil
                 if needB {
                     let t = Tensor(uninitializedShape: [outF])
-                    lk_reduce_sum(g.storage.pointer, t.storage.pointer, 1, rows, outF)
+                    lk_reduce_sum_threads(g.storage.pointer, t.storage.pointer, 1, rows, outF, Int32(clamping: Threads.count))
                     gb = t
                 }
                 grads.append(gb)

@@ -46,7 +46,7 @@ extension Tensor {
     /// Σ over `axes` (all when nil).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let ax = reductionAxes(axes, "sum")
-        let kept = Tensor.reduceKernel(self, axes: ax) { lk_reduce_sum($0, $1, $2, $3, $4) }
+        let kept = Tensor.reduceKernel(self, axes: ax) { lk_reduce_sum_threads($0, $1, $2, $3, $4, Int32(clamping: Threads.count)) }
         var out = kept.reshaped(reducedShape(ax, keepDims: keepDims), recorded: false)
         if Tensor.recording(self) {
             let (inShape, keepShape) = (shape, kept.shape)

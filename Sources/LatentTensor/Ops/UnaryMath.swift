@@ -8,16 +8,28 @@ extension Tensor {
     func unary(_ op: lk_unary_op, _ name: String, _ p: Float = 0, _ q: Float = 0) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         let (source, target) = (storage.pointer, out.storage.pointer)
-        Threads.parallelChunks(count) { start, n in lk_unary(op, source + start, target + start, n, p, q) }
+        let grain = Tensor.unaryGrain(op)
+        Threads.parallelChunks(count, grain: grain) { start, n in lk_unary(op, source + start, target + start, n, p, q) }
         guard Tensor.recording(self) else { return out }
         let x = detached(), y = out.detached()
         return out.recorded(name, [self]) { g in
             let gx = Tensor(uninitializedShape: x.shape)
             let (xp, yp, gp, gxp) = (x.storage.pointer, y.storage.pointer, g.storage.pointer, gx.storage.pointer)
-            Threads.parallelChunks(x.count) { start, n in
+            Threads.parallelChunks(x.count, grain: grain) { start, n in
                 lk_unary_backward(op, xp + start, yp + start, gp + start, gxp + start, n, p, q)
             }
             return [gx]
+        }
+    }
+
+    /// Elements per parallel chunk of `op`: a quarter of `Threads.elementwiseGrain` for the
+    /// functions that go through the vector exp/log (4–8× the time per element of an add).
+    static func unaryGrain(_ op: lk_unary_op) -> Int {
+        switch op {
+        case LK_EXP, LK_LOG, LK_LOG1P, LK_TANH, LK_SIGMOID, LK_SOFTPLUS, LK_LOGSIGMOID, LK_GELU, LK_ELU, LK_POWS:
+            return Swift.max(1, Threads.elementwiseGrain / 4)
+        default:
+            return Threads.elementwiseGrain
         }
     }
 

@@ -2,9 +2,10 @@ import CLatentKernels
 
 /// Matrix multiply on raw buffers, on `Threads.count` threads.
 ///
-/// `lk_sgemm_parallel` splits C into equal shares of micro-tiles run by a persistent C thread pool
-/// (cheaper to start than `DispatchQueue.concurrentPerform` at these millisecond sizes) and keeps
-/// small products on the calling thread. The result bits do not depend on the thread count.
+/// `lk_sgemm_parallel` cuts C into equal runs of micro-tiles (two per thread) that the threads of
+/// a persistent C pool claim one at a time (cheaper to start than `DispatchQueue.concurrentPerform`
+/// at these millisecond sizes), and keeps small products on the calling thread. The result bits
+/// do not depend on the thread count.
 enum Gemm {
     /// Below this many multiply-adds a product runs on one thread.
     static let parallelThreshold = Int(LK_SGEMM_PARALLEL_MIN_MACS)

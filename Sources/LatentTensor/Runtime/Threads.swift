@@ -27,49 +27,56 @@ public enum Threads {
         }
     }
 
-    /// Calls `body(i)` for `i` in `0..<n`, on up to `count` threads of the kernels' persistent
-    /// pool (`lk_pool_run`, the GEMM workers): share t of T runs i = t, t + T, …. Runs inline for
-    /// n ≤ 1, and on the caller alone when the pool is busy (a call from inside a pool job).
+    /// Calls `body(i)` once for every `i` in `0..<n`, on up to `count` threads of the kernels'
+    /// persistent pool (`lk_pool_run_chunks`, the GEMM workers): the threads claim the next `i`
+    /// from a shared counter, so which thread runs an `i` varies from call to call, and a thread
+    /// the machine deschedules holds up only the `i` it is running. Runs inline for n ≤ 1, and
+    /// on the caller alone, in order, when the pool is busy (a call from inside a pool job).
     public static func parallelFor(_ n: Int, _ body: (Int) -> Void) {
         if n <= 1 {
             if n == 1 { body(0) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            var job = PoolJob(iterations: n, body: body)
+            var job = PoolJob(body: body)
             withUnsafeMutablePointer(to: &job) { pointer in
-                lk_pool_run(Int32(Swift.min(n, count)), { context, t, threads in
-                    let job = context!.assumingMemoryBound(to: PoolJob.self).pointee
-                    var i = Int(t)
-                    while i < job.iterations {
-                        job.body(i)
-                        i += Int(threads)
-                    }
+                lk_pool_run_chunks(Int32(Swift.min(n, count)), n, { context, i in
+                    context!.assumingMemoryBound(to: PoolJob.self).pointee.body(i)
                 }, pointer)
             }
         }
     }
 
-    /// Calls `body(start, length)` on contiguous chunks covering `0..<n`, in parallel when n is at
-    /// least `minimum` (elementwise kernels: below ~100k elements a split costs more than it
-    /// saves). Chunk starts are multiples of `alignment` (64 by default, so that vectorized
-    /// kernels treat every element alike whatever the thread count).
-    public static func parallelChunks(_ n: Int, minimum: Int = 1 << 17, alignment: Int = 64, _ body: (Int, Int) -> Void) {
-        let threads = n >= minimum ? Swift.min(count, n / alignment) : 1
-        guard threads > 1 else {
+    /// Elements per chunk of an elementwise kernel split by `parallelChunks`: below two chunks'
+    /// worth a pass runs on the caller. Measured on Zen 4 (`latent-bench --only overhead` and
+    /// `--only elementwise`): a pool job costs the caller 0.2–1.1 µs (2 to 8 chunks), an add of
+    /// 16k floats 1.8 µs on one thread (9 G elements/s), and an add of 32k split in two ran 1.7×
+    /// as fast as on one thread; smaller passes would save under a microsecond, less than a
+    /// busy machine's stalls cost. The vector exp/log functions, 4–8× slower per element, split
+    /// from a quarter of it.
+    public static let elementwiseGrain = 1 << 14
+
+    /// Calls `body(start, length)` on contiguous chunks covering `0..<n`, claimed by the pool's
+    /// threads (see `parallelFor`). There are about n / `grain` chunks (at most four per thread,
+    /// and one — the whole range on the caller — when n < 2·grain or `count` is 1). Chunk starts
+    /// are multiples of `alignment` (64 by default, so that vectorized kernels treat every element
+    /// alike whatever the split): an elementwise kernel gives the same bits for every thread count.
+    public static func parallelChunks(_ n: Int, grain: Int = elementwiseGrain, alignment: Int = 64,
+                                      _ body: (Int, Int) -> Void) {
+        let chunks = count > 1 ? Swift.min(n / Swift.max(grain, 1), 4 * count, n / Swift.max(alignment, 1)) : 1
+        guard chunks > 1 else {
             if n > 0 { body(0, n) }
             return
         }
-        let per = ((n + threads - 1) / threads + alignment - 1) / alignment * alignment
-        parallelFor(threads) { t in
-            let start = t * per
-            if start < n { body(start, Swift.min(per, n - start)) }
+        let per = ((n + chunks - 1) / chunks + alignment - 1) / alignment * alignment
+        parallelFor((n + per - 1) / per) { c in
+            let start = c * per
+            body(start, Swift.min(per, n - start))
         }
     }
 }
 
 /// One `Threads.parallelFor` job as the pool's C callback sees it.
 private struct PoolJob {
-    let iterations: Int
     let body: (Int) -> Void
 }
