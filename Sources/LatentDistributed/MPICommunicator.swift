@@ -51,7 +51,18 @@ public final class MPICommunicator: Communicator {
     /// The communicator `start` made, if any.
     public static var current: MPICommunicator? { started }
 
+    /// Whether gradient sums run as `MPI_Iallreduce`, overlapping the rest of backward and
+    /// finished by `wait` (the default), or as blocking `MPI_Allreduce` issued the moment a bucket
+    /// is complete (`LATENT_MPI_OVERLAP=0`). On one machine's shared memory the blocking sum alone
+    /// measured 2–3× faster (`latent bench --allreduce`), yet whole MLP-VAE steps ran alike
+    /// (docs/DISTRIBUTED.md); over a network the overlap is what hides the transfer.
+    public var overlapsSums = ProcessInfo.processInfo.environment["LATENT_MPI_OVERLAP"] != "0"
+
     public func startSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> Int {
+        guard overlapsSums else {
+            try guarded("a gradient sum") { try check(lk_mpi_allreduce_sum_f32(buffer.baseAddress, buffer.count), "MPI_Allreduce") }
+            return -1
+        }
         var request: Int32 = 0
         try check(lk_mpi_iallreduce(buffer.baseAddress, buffer.count, Int32(LK_MPI_SUM_F32.rawValue), &request), "MPI_Iallreduce")
         outstanding.append(Int(request))
