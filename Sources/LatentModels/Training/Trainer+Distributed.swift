@@ -100,21 +100,7 @@ extension Trainer {
     /// `evaluate` over every rank's rows of the test batches, summed over the ranks.
     func evaluateOverRanks(_ loader: DataLoader) throws -> [String: Double] {
         guard let group = ranks else { return evaluate(loader) }
-        model.eval()
-        defer { model.train() }
-        let generator = RandomGenerator(seed: Self.stepSeed(configuration.seed ^ 0xE7A1, step: -1))
-        var sums: [String: Double] = [:]
-        var seen = 0
-        withoutGrad {
-            var index = 0
-            for (x, y) in IteratorSequence(loader.iterator(forEpoch: 0)) {
-                generator.rowShard = loader.rowShard(ofBatch: index)
-                let n = x.shape[0]
-                for (k, v) in model.evaluationMetrics(Batch(x: x, y: y), generator: generator) { sums[k, default: 0] += v * Double(n) }
-                seen += n
-                index += 1
-            }
-        }
+        let (sums, seen) = evaluationSums(loader)
         let keys = sums.keys.sorted()
         var values = [Double(seen)] + keys.map { sums[$0]! }
         try group.sum(&values, what: "the evaluation after epoch \(epoch + 1)")

@@ -202,13 +202,21 @@ public final class Trainer<Model: TrainableModel> {
     /// batches), weighted by batch size, in evaluation mode without gradients. The model is put
     /// back in training mode afterwards. Randomness comes from a generator seeded by the seed alone.
     public func evaluate(_ loader: DataLoader) -> [String: Double] {
+        let (sums, seen) = evaluationSums(loader)
+        return sums.mapValues { $0 / Double(max(seen, 1)) }
+    }
+
+    /// The batch-size-weighted sums of `evaluationMetrics` over `loader`'s batches (this rank's
+    /// rows of them when it is sharded) and the examples seen, as `evaluate` averages them.
+    func evaluationSums(_ loader: DataLoader) -> (sums: [String: Double], seen: Int) {
         model.eval()
         defer { model.train() }
         let generator = RandomGenerator(seed: Self.stepSeed(configuration.seed ^ 0xE7A1, step: -1))
         var sums: [String: Double] = [:]
         var seen = 0
         withoutGrad {
-            for (x, y) in IteratorSequence(loader.iterator(forEpoch: 0)) {
+            for (index, (x, y)) in IteratorSequence(loader.iterator(forEpoch: 0)).enumerated() {
+                generator.rowShard = loader.rowShard(ofBatch: index)
                 let n = x.shape[0]
                 for (k, v) in model.evaluationMetrics(Batch(x: x, y: y), generator: generator) {
                     sums[k, default: 0] += v * Double(n)
@@ -216,7 +224,7 @@ public final class Trainer<Model: TrainableModel> {
                 seen += n
             }
         }
-        return sums.mapValues { $0 / Double(max(seen, 1)) }
+        return (sums, seen)
     }
 }
 
