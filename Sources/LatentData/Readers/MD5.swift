@@ -12,32 +12,17 @@ import Foundation
 ///     let hex = md5.hexDigest()      // same as MD5.hexDigest(chunk1 + chunk2)
 public struct MD5 {
     private var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
-    /// Bytes not yet mixed in: fewer than 64, waiting for a full block.
-    private var pending: [UInt8] = []
-    /// Bytes seen so far.
-    private var length: UInt64 = 0
+    /// The block framing: pending bytes and the length.
+    private var blocks = HashBlocks()
 
     /// The hash of no bytes yet.
-    public init() { pending.reserveCapacity(64) }
+    public init() {}
 
     /// Appends `bytes` to the message.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        length &+= UInt64(bytes.count)
-        var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
-            offset = take
-            guard pending.count == 64 else { return }
-            pending.withUnsafeBytes { MD5.compress(&state, $0.baseAddress!) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        while bytes.count - offset >= 64 {
-            MD5.compress(&state, base + offset)
-            offset += 64
-        }
-        pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: bytes.count - offset))
+        var state = self.state
+        blocks.update(bytes) { MD5.compress(&state, $0) }
+        self.state = state
     }
 
     /// Appends `bytes` to the message.
@@ -50,14 +35,7 @@ public struct MD5 {
     public func finalize() -> [UInt8] {
         // The tail: the pending bytes, a 1 bit, zeros, and the message length in bits (little-endian).
         var state = self.state
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        let bitLength = length &* 8
-        for i in 0..<8 { tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
-        tail.withUnsafeBytes { raw in
-            for block in 0..<(tail.count / 64) { MD5.compress(&state, raw.baseAddress! + block * 64) }
-        }
+        blocks.finish(bigEndian: false) { MD5.compress(&state, $0) }
         var out: [UInt8] = []
         for word in [state.0, state.1, state.2, state.3] {
             for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: word >> (8 * UInt32(i)))) }

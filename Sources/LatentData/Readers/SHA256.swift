@@ -12,32 +12,17 @@ import Foundation
 public struct SHA256 {
     private var state: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
                                    0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
-    /// Bytes not yet mixed in: fewer than 64, waiting for a full block.
-    private var pending: [UInt8] = []
-    /// Bytes seen so far.
-    private var length: UInt64 = 0
+    /// The block framing: pending bytes and the length.
+    private var blocks = HashBlocks()
 
     /// The hash of no bytes yet.
-    public init() { pending.reserveCapacity(64) }
+    public init() {}
 
     /// Appends `bytes` to the message.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        length &+= UInt64(bytes.count)
-        var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
-            offset = take
-            guard pending.count == 64 else { return }
-            pending.withUnsafeBytes { SHA256.compress(&state, $0.baseAddress!) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        while bytes.count - offset >= 64 {
-            SHA256.compress(&state, base + offset)
-            offset += 64
-        }
-        pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: bytes.count - offset))
+        var state = self.state
+        blocks.update(bytes) { SHA256.compress(&state, $0) }
+        self.state = state
     }
 
     /// Appends `bytes` to the message.
@@ -50,14 +35,7 @@ public struct SHA256 {
     public func finalize() -> [UInt8] {
         // The tail: the pending bytes, a 1 bit, zeros, and the message length in bits (big-endian).
         var state = self.state
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        let bitLength = length &* 8
-        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
-        tail.withUnsafeBytes { raw in
-            for block in 0..<(tail.count / 64) { SHA256.compress(&state, raw.baseAddress! + block * 64) }
-        }
+        blocks.finish(bigEndian: true) { SHA256.compress(&state, $0) }
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
     }
 
