@@ -68,8 +68,8 @@ const char *lk_gemm_isa(void) { return impl()->name; }
 // MARK: - Thread-local packing buffers
 
 typedef struct {
-    float *a, *b;
-    long a_cap, b_cap;  // capacities in floats
+    float *a, *b, *rows;
+    long a_cap, b_cap, rows_cap;  // capacities in floats
 } pack_buffers;
 
 static _Thread_local pack_buffers *tls_buffers;
@@ -84,6 +84,7 @@ static void free_buffers(void *p) {
     tls_buffers = NULL;
     lk_free(bufs->a);
     lk_free(bufs->b);
+    lk_free(bufs->rows);
     free(bufs);
 }
 
@@ -98,7 +99,7 @@ static int reserve(float **buf, long *cap, long need) {
     return *buf != NULL;
 }
 
-static pack_buffers *thread_buffers(long a_need, long b_need) {
+static pack_buffers *thread_buffers(long a_need, long b_need, long rows_need) {
     pack_buffers *bufs = tls_buffers;
     if (!bufs) {
         pthread_once(&key_once, make_key);
@@ -108,6 +109,7 @@ static pack_buffers *thread_buffers(long a_need, long b_need) {
         pthread_setspecific(buffers_key, bufs);
     }
     if (!reserve(&bufs->a, &bufs->a_cap, a_need) || !reserve(&bufs->b, &bufs->b_cap, b_need)) return NULL;
+    if (rows_need > 0 && !reserve(&bufs->rows, &bufs->rows_cap, rows_need)) return NULL;
     return bufs;
 }
 
@@ -123,6 +125,35 @@ static void scale_c(long m, long n, float beta, float *c, long ldc) {
 }
 
 static long round_up(long x, long to) { return (x + to - 1) / to * to; }
+
+/// Packs rows [i0, i0 + mc) × depth [q0, q0 + kc) of an implicit op(A) into MR-row panels: each
+/// group of up to MR rows is filled row by row into `rows` (MR × kc, contiguous along k), then the
+/// back end's transposing pack_a moves it into panel order.
+static void pack_a_rows(const lk_gemm_impl *im, const lk_matrix_rows *src, long i0, long mc, long q0, long kc,
+                        float *rows, float *dst) {
+    for (long i = 0; i < mc; i += im->mr) {
+        const long live = mc - i < im->mr ? mc - i : im->mr;
+        for (long r = 0; r < live; r++) src->fill(src->ctx, i0 + i + r, q0, kc, rows + r * kc);
+        im->pack_a(live, kc, rows, kc, 1, dst + i * kc);
+    }
+}
+
+/// Packs depth [q0, q0 + kc) × columns [j0, j0 + nc) of an implicit op(B) into NR-column panels
+/// (kc rows of NR floats each): each depth row is filled once, nc wide, into `row` and dealt out
+/// to the panels (the last zero-padded), so a fill call covers a whole block row, not NR values.
+static void pack_b_rows(const lk_gemm_impl *im, const lk_matrix_rows *src, long j0, long nc, long q0, long kc,
+                        float *row, float *dst) {
+    const long nr = im->nr, panels = (nc + nr - 1) / nr;
+    for (long q = 0; q < kc; q++) {
+        src->fill(src->ctx, q0 + q, j0, nc, row);
+        for (long t = 0; t < panels; t++) {
+            const long live = nc - t * nr < nr ? nc - t * nr : nr;
+            float *out = dst + t * nr * kc + q * nr;
+            memcpy(out, row + t * nr, (size_t)live * sizeof(float));
+            for (long i = live; i < nr; i++) out[i] = 0.0f;
+        }
+    }
+}
 
 /// Step that splits `total` into the fewest pieces of at most max_step, as equal as possible,
 /// rounded up to a multiple of `unit` (max_step is one, so the step stays ≤ max_step).
@@ -153,7 +184,10 @@ static void gemm_tiles(const lk_gemm_impl *im, const lk_gemm_args *g, long w0, l
     const long mc_step = even_step(r1 - r0, im->mc, mr);
     const long kc_step = even_step(k, im->kc, 1);
     const long nc_step = even_step(c1 - c0, im->nc, nr);
-    pack_buffers *bufs = thread_buffers(mc_step * kc_step, nc_step * kc_step);
+    // Staging for implicit operands: MR rows of A, or one block row of B.
+    const long a_rows_need = g->a_rows ? mr * kc_step : 0, b_rows_need = g->b_rows ? nc_step : 0;
+    pack_buffers *bufs = thread_buffers(mc_step * kc_step, nc_step * kc_step,
+                                        a_rows_need > b_rows_need ? a_rows_need : b_rows_need);
     if (!bufs) abort();  // out of memory for a few MB: nothing sensible to return through this API
 
     // Strides of op(A) as (row i, depth q) and of op(B) as (column j, depth q).
@@ -165,10 +199,12 @@ static void gemm_tiles(const lk_gemm_impl *im, const lk_gemm_args *g, long w0, l
         for (long pc = 0; pc < k; pc += kc_step) {
             const long kc = k - pc < kc_step ? k - pc : kc_step;
             const float beta_step = pc == 0 ? g->beta : 1.0f;
-            im->pack_b(nc, kc, g->b + jc * b_rs + pc * b_cs, b_rs, b_cs, bufs->b);
+            if (g->b_rows) pack_b_rows(im, g->b_rows, jc, nc, pc, kc, bufs->rows, bufs->b);
+            else im->pack_b(nc, kc, g->b + jc * b_rs + pc * b_cs, b_rs, b_cs, bufs->b);
             for (long ic = r0; ic < r1; ic += mc_step) {
                 const long mc = r1 - ic < mc_step ? r1 - ic : mc_step;
-                im->pack_a(mc, kc, g->a + ic * a_rs + pc * a_cs, a_rs, a_cs, bufs->a);
+                if (g->a_rows) pack_a_rows(im, g->a_rows, ic, mc, pc, kc, bufs->rows, bufs->a);
+                else im->pack_a(mc, kc, g->a + ic * a_rs + pc * a_cs, a_rs, a_cs, bufs->a);
                 for (long jr = 0; jr < nc; jr += nr) {
                     const long nr_here = nc - jr < nr ? nc - jr : nr;
                     long lo, hi;
@@ -198,7 +234,7 @@ void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
         return;
     }
     const lk_gemm_impl *im = impl();
-    const lk_gemm_args g = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c};
+    const lk_gemm_args g = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL};
     if (m <= LK_SKINNY || n <= LK_SKINNY) {
         im->skinny(&g);
         return;
@@ -247,6 +283,49 @@ void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float a
     const long tiles = tile_count(im, m, n);
     long chunks = (long)nthreads * CHUNKS_PER_THREAD;
     if (chunks > tiles) chunks = tiles;
-    parallel_job job = {im, {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c}, tiles, chunks};
+    parallel_job job = {im, {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL}, tiles, chunks};
+    lk_pool_run_chunks(nthreads, chunks, parallel_chunk, &job);
+}
+
+// MARK: - Implicit operands
+
+/// Writes the whole implicit matrix `src` ([rows, cols]) into dst (row-major, contiguous).
+static float *materialize(const lk_matrix_rows *src, long rows, long cols) {
+    float *dst = lk_alloc(rows * cols);
+    if (!dst) abort();
+    for (long r = 0; r < rows; r++) src->fill(src->ctx, r, 0, cols, dst + r * cols);
+    return dst;
+}
+
+void lk_sgemm_rows_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                            const float *a, long lda, const lk_matrix_rows *a_rows,
+                            const float *b, long ldb, const lk_matrix_rows *b_rows,
+                            float beta, float *c, long ldc, int nthreads) {
+    if (!a_rows && !b_rows) {
+        lk_sgemm_parallel(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nthreads);
+        return;
+    }
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == 0.0f) {
+        scale_c(m, n, beta, c, ldc);
+        return;
+    }
+    if (m <= LK_SKINNY || n <= LK_SKINNY) {
+        // The skinny routines read plain matrices: write the implicit operand out (it is small
+        // along one side here, so this costs about what the product does).
+        float *ma = a_rows ? materialize(a_rows, m, k) : NULL, *mb = b_rows ? materialize(b_rows, k, n) : NULL;
+        lk_sgemm_parallel(a_rows ? 0 : trans_a, b_rows ? 0 : trans_b, m, n, k, alpha, ma ? ma : a, ma ? k : lda,
+                          mb ? mb : b, mb ? n : ldb, beta, c, ldc, nthreads);
+        lk_free(ma);
+        lk_free(mb);
+        return;
+    }
+    const lk_gemm_impl *im = impl();
+    const lk_gemm_args args = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, a_rows, b_rows};
+    const long tiles = tile_count(im, m, n);
+    long chunks = (long)nthreads * CHUNKS_PER_THREAD;
+    if (nthreads < 2 || m * n * k < LK_SGEMM_PARALLEL_MIN_MACS) chunks = 1;
+    if (chunks > tiles) chunks = tiles;
+    parallel_job job = {im, args, tiles, chunks};
     lk_pool_run_chunks(nthreads, chunks, parallel_chunk, &job);
 }

@@ -18,13 +18,15 @@ typedef void (*lk_gemm_pack_fn)(long rows, long kc, const float *src, long rs, l
 typedef void (*lk_gemm_kernel_fn)(long kc, const float *pa, const float *pb, float *c, long ldc,
                                   float alpha, float beta, long mr, long nr);
 
-/// Operands of one product, as passed to lk_sgemm.
+/// Operands of one product, as passed to lk_sgemm. When a_rows (b_rows) is set, op(A) (op(B)) is
+/// that implicit matrix instead of a/lda/trans_a (b/ldb/trans_b): see lk_sgemm_rows_parallel.
 typedef struct {
     int trans_a, trans_b;
     long m, n, k, lda, ldb, ldc;
     float alpha, beta;
     const float *a, *b;
     float *c;
+    const lk_matrix_rows *a_rows, *b_rows;
 } lk_gemm_args;
 
 /// Products with min(m, n) ≤ LK_SKINNY go to the back end's `skinny` routine (gemm_skinny_body.h)

@@ -1,25 +1,25 @@
 import XCTest
 import LatentTensor
 
-final class ConvolutionTests: XCTestCase {
-    /// Direct 7-loop cross-correlation in Double.
-    func reference(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D) -> Tensor {
-        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-        let oh = (h + 2 * padding.h - dilation.h * (kh - 1) - 1) / stride.h + 1
-        let ow = (wd + 2 * padding.w - dilation.w * (kw - 1) - 1) / stride.w + 1
-        var out = [Float]()
-        for b in 0..<n { for f in 0..<o { for i in 0..<oh { for j in 0..<ow {
-            var s = Double(bias?[f] ?? 0)
-            for ch in 0..<c { for a in 0..<kh { for q in 0..<kw {
-                let y = i * stride.h - padding.h + a * dilation.h, xx = j * stride.w - padding.w + q * dilation.w
-                if y >= 0 && y < h && xx >= 0 && xx < wd { s += Double(x[b, ch, y, xx]) * Double(w[f, ch, a, q]) }
-            } } }
-            out.append(Float(s))
-        } } } }
-        return Tensor(shape: [n, o, oh, ow], scalars: out)
-    }
+/// Direct 7-loop cross-correlation in Double.
+func directConvolution(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D) -> Tensor {
+    let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+    let oh = (h + 2 * padding.h - dilation.h * (kh - 1) - 1) / stride.h + 1
+    let ow = (wd + 2 * padding.w - dilation.w * (kw - 1) - 1) / stride.w + 1
+    var out = [Float]()
+    for b in 0..<n { for f in 0..<o { for i in 0..<oh { for j in 0..<ow {
+        var s = Double(bias?[f] ?? 0)
+        for ch in 0..<c { for a in 0..<kh { for q in 0..<kw {
+            let y = i * stride.h - padding.h + a * dilation.h, xx = j * stride.w - padding.w + q * dilation.w
+            if y >= 0 && y < h && xx >= 0 && xx < wd { s += Double(x[b, ch, y, xx]) * Double(w[f, ch, a, q]) }
+        } } }
+        out.append(Float(s))
+    } } } }
+    return Tensor(shape: [n, o, oh, ow], scalars: out)
+}
 
+final class ConvolutionTests: XCTestCase {
     func testHandComputedCase() {
         // 3×3 image, 2×2 kernel of ones, no padding: each output is a 2×2 window sum.
         let x = Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
@@ -33,7 +33,7 @@ final class ConvolutionTests: XCTestCase {
         for (s, p, d) in cases {
             let x = random([3, 2, 7, 8]), w = random([4, 2, 3, 3], seed: 3), b = random([4], seed: 5)
             let y = x.conv2d(weight: w, bias: b, stride: s, padding: p, dilation: d)
-            assertClose(y, reference(x, w, b, stride: s, padding: p, dilation: d), rtol: 1e-4, atol: 1e-5)
+            assertClose(y, directConvolution(x, w, b, stride: s, padding: p, dilation: d), rtol: 1e-4, atol: 1e-5)
         }
     }
 

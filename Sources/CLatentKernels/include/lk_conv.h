@@ -31,4 +31,28 @@ void lk_col2im_batch(const float *cols, long images, long channels, long height,
 /// Swaps the two outer axes of a contiguous [a, b, l] array: dst[j][i][:] = src[i][j][:] ([b, a, l]).
 void lk_swap_axes01(const float *src, long a, long b, long l, float *dst);
 
+/// Geometry of the patch matrix of channels-last images x [images, height, width, channels]:
+///     P[(n, oy, ox), (ki, kj, c)] = x[n, oy·stride_h − pad_h + ki·dil_h, ox·stride_w − pad_w + kj·dil_w, c]
+/// (0 outside the image), rows n·out_h·out_w + oy·out_w + ox, columns (ki·kw + kj)·channels + c.
+/// out_h and out_w are the convolution's output size (see lk_im2col).
+typedef struct {
+    const float *x;
+    long images, height, width, channels;
+    long kh, kw, pad_h, pad_w, stride_h, stride_w, dil_h, dil_w;
+    long out_h, out_w;
+} lk_patches;
+
+/// lk_matrix_rows fill function of a patch matrix (ctx is a const lk_patches *): writes
+/// P[row, col0 … col0 + count) to dst. Thread-safe.
+void lk_patches_fill(const void *ctx, long row, long col0, long count, float *dst);
+
+/// The adjoint of the patch matrix: ACCUMULATES the rows of images [n0, n1) of a patch-shaped
+/// matrix cols (row r at cols + r·ld, kh·kw·channels values) into the channels-last images x
+/// (geometry from p; p->x is ignored). Calls on disjoint image ranges may run concurrently.
+void lk_patches_accumulate(const lk_patches *p, const float *cols, long ld, long n0, long n1, float *x);
+
+/// dst[b][j][i] = src[b][i][j] for `batch` contiguous [rows, cols] matrices (NCHW ↔ NHWC, and
+/// kernel reorders), in cache-sized blocks.
+void lk_transpose_batch(const float *src, long batch, long rows, long cols, float *dst);
+
 #endif

@@ -37,6 +37,26 @@ void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float a
 /// far less than waking threads, and nothing competes with the polling workers for the cores.
 void lk_pool_run_chunks(int nthreads, long chunks, void (*body)(void *ctx, long chunk), void *ctx);
 
+/// A matrix that is not stored but produced piece by piece: fill(ctx, r, s0, count, dst) writes
+/// its elements (r, s0) … (r, s0 + count − 1) to dst[0 … count). Convolutions use it to hand the
+/// GEMM image patches that are gathered while the GEMM packs its panels (implicit GEMM), instead
+/// of a materialized im2col matrix. `fill` is called from several threads at once.
+typedef struct {
+    void (*fill)(const void *ctx, long row, long col0, long count, float *dst);
+    const void *ctx;
+} lk_matrix_rows;
+
+/// lk_sgemm_parallel where either operand may be implicit: with a_rows set, op(A) is the m×k
+/// matrix a_rows (trans_a, a and lda are ignored); with b_rows set, op(B) is the k×n matrix
+/// b_rows (trans_b, b and ldb are ignored). Rows of op(A) are filled MR at a time into the
+/// A-packing step, rows of op(B) (one depth index each) straight into B's panels, so the
+/// implicit matrix is never stored whole (except for skinny products, m or n ≤ 4). The result is
+/// bitwise identical to lk_sgemm_parallel on the materialized matrices, for any thread count.
+void lk_sgemm_rows_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                            const float *a, long lda, const lk_matrix_rows *a_rows,
+                            const float *b, long ldb, const lk_matrix_rows *b_rows,
+                            float beta, float *c, long ldc, int nthreads);
+
 /// Name of the code path chosen at run time: "avx512", "avx2" or "portable".
 const char *lk_gemm_isa(void);
 

@@ -1,6 +1,7 @@
 import CLatentKernels
 
-/// 2-d convolution and transposed convolution (groups = 1) through im2col + matrix multiply.
+/// 2-d convolution and transposed convolution (groups = 1) through im2col + matrix multiply, or,
+/// when the image has enough channels, the implicit-GEMM path of `ConvolutionPatches`.
 ///
 /// Images are `[N, C, H, W]`. A convolution of one image is `W[O, C·kh·kw] · im2col(x)[C·kh·kw, L]`
 /// with L = outH·outW output positions; the transposed convolution is its adjoint with respect to
@@ -100,6 +101,9 @@ extension Tensor {
         let ow = Convolution.outputSize(geo.width, kernel: geo.kw, stride: stride.w, padding: padding.w, dilation: dilation.w)
         require(oh > 0 && ow > 0, "conv2d: kernel \(geo.kh)×\(geo.kw) (dilation \(dilation)) does not fit input \(shape) with padding \(padding)")
         if let bias = bias { require(bias.shape == [o], "conv2d: bias must be [\(o)], got \(bias.shape)") }
+        if ConvolutionPatches.usesPatches(channels: geo.channels, kw: geo.kw, dilationW: dilation.w) {
+            return conv2dPatches(weight: weight, bias: bias, geo: geo, outH: oh, outW: ow)
+        }
         let (rows, l) = (geo.rows, geo.positions)
         let imageSize = geo.channels * geo.height * geo.width
         let out = Tensor(uninitializedShape: [n, o, oh, ow])
@@ -170,6 +174,9 @@ extension Tensor {
         let geo = ConvGeometry(channels: cout, height: oh, width: ow, kh: kh, kw: kw, stride: stride, padding: padding, dilation: dilation)
         let (rows, l) = (geo.rows, h * w)
         require(geo.positions == l, "convTranspose2d: internal geometry mismatch for input \(shape)")
+        if ConvolutionPatches.usesPatches(channels: cout, kw: kw, dilationW: dilation.w) {
+            return convTranspose2dPatches(weight: weight, bias: bias, geo: geo, inH: h, inW: w)
+        }
         let outImage = cout * oh * ow
         let out = Tensor(uninitializedShape: [n, cout, oh, ow])
         let record = Tensor.recording(self, weight)
