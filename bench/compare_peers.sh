@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Latent against PyTorch eager, torch.compile and JAX (jax.jit) on the five reference training
-# workloads, in the same session.
+# Latent against PyTorch eager, torch.compile and JAX (jax.jit) on the reference training
+# workloads (the five model issues', conv-vae-32 and glow), in the same session.
 #
 #   bench/compare_peers.sh [--seconds S] [--threads "1 2"] [--workloads mlp-vae,cvae,...]
 #                          [--peers eager,compile,jax] [--data DIR]
@@ -10,7 +10,8 @@
 # peer (bench/pytorch_workloads.py, the same with --compile, bench/jax_workloads.py), one after the
 # other. Prints a table per workload and thread count: Latent, each peer, Latent ÷ the best peer,
 # Latent's GFLOP/s and fraction of the measured peak (cpu, isa and peak come from Latent's lines
-# and are printed above the table). The raw JSON lines are kept in bench-results/. DIR is the data
+# and are printed above the table; a peer whose model has another parameter count than Latent's is
+# named below it). The raw JSON lines are kept in bench-results/. DIR is the data
 # root holding mnist/ (default: $LATENT_DATA, else ../shared/data next to the repository).
 # LATENT_SCRATCH=DIR builds in a private build folder.
 #
@@ -21,7 +22,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 seconds=10
 threads="1 2"
-workloads="mlp-vae,cvae,conv-vae,realnvp-2d,realnvp-mnist,conv-vae-32"
+workloads="mlp-vae,cvae,conv-vae,realnvp-2d,realnvp-mnist,conv-vae-32,glow"
 peers="eager,compile,jax"
 data="${LATENT_DATA:-$root/../shared/data}"
 while [ $# -gt 0 ]; do
@@ -74,7 +75,7 @@ done
 
 "$venv/bin/python" - "$latent_file" "$peers_file" <<'PY'
 import json, sys
-order = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32"]
+order = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32", "glow"]
 columns = [("PyTorch", "eager"), ("torch.compile", "compile"), ("JAX", "JAX jit")]
 latent = {(r["workload"], r["threads"]): r for r in map(json.loads, open(sys.argv[1]))}
 peers = {}
@@ -94,4 +95,9 @@ for key in sorted(latent, key=lambda k: (k[1], order.index(k[0]))):
     ratio = f"{l['throughput'] / best:>8.2f}" if best else f"{'—':>8}"
     print(f"{key[0]:<15}{key[1]:>8}{l['throughput']:>11.1f}{text}{l['unit']:>9}{ratio}{best_name:>11}"
           f"{l['gflops']:>9.1f}{l['fractionOfPeak']:>7.1%}")
+mismatched = sorted({(w, name, r["parameters"], latent[(w, t)]["parameters"]) for (w, t, name), r in peers.items()
+                     if (w, t) in latent and r.get("parameters") and latent[(w, t)].get("parameters")
+                     and r["parameters"] != latent[(w, t)]["parameters"]})
+for w, name, theirs, ours in mismatched:
+    print(f"parameters differ: {w} in {name} has {theirs}, in Latent {ours}")
 PY

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The five reference training workloads of Latent's performance issue, in JAX.
+"""The reference training workloads of Latent's performance issues, in JAX (Glow: glow_jax.py).
 
 The same models, batch sizes, data and optimizer as `pytorch_workloads.py` (Adam 1e-3, here
 `optax.adam`), with the whole training step — forward, loss, gradient, Adam update — under one
@@ -37,6 +37,7 @@ import optax
 from jax import lax
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import glow_jax  # noqa: E402
 import peer_common  # noqa: E402
 
 
@@ -226,6 +227,8 @@ def build(name, key, transpose):
         return conv_vae(key, transpose, channels=3, side=32)
     if name == "realnvp-2d":
         return realnvp(key, [alternating(k % 2 == 1) for k in range(8)], [64, 64], 1.0)
+    if name == "glow":
+        return glow_jax.glow(key)
     return realnvp(key, [checkerboard(k % 2 == 1) for k in range(8)], [512, 512], 2.0, image=True)
 
 
@@ -234,6 +237,9 @@ def measure(name, mnist, args):
     params, loss_fn, shape = build(name, jax.random.PRNGKey(0), transpose)
     pool, batch_size, unit = peer_common.batches(name, mnist)
     pool = [(jnp.asarray(shape(x)), None if y is None else jnp.asarray(y)) for x, y in pool]
+    if name == "glow":   # data-dependent ActNorm on the first batch, eagerly, untimed
+        params = glow_jax.initialize(params, loss_fn, pool[0][0], jax.random.PRNGKey(2))
+    parameters = sum(a.size for a in jax.tree_util.tree_leaves(params))
     optimizer = optax.adam(1e-3)
 
     @functools.partial(jax.jit, donate_argnums=(0, 1, 2))
@@ -253,7 +259,7 @@ def measure(name, mnist, args):
 
     framework = f"JAX {jax.__version__} jit" + (" (dilated conv_transpose)" if args.conv_transpose == "dilated" else "")
     return peer_common.measure(name, framework, step, batch_size, unit, args.threads, args.seconds, args.repeats,
-                               args.warmup, args.peak)
+                               args.warmup, args.peak, parameters)
 
 
 def main():

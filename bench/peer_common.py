@@ -14,7 +14,8 @@ import time
 
 import numpy as np
 
-WORKLOADS = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32"]
+WORKLOADS = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32", "glow"]
+BATCH_SIZES = {"realnvp-2d": 512, "glow": 64}  # the others: 128
 SYNTHETIC_POOL = 16  # batches of synthetic 3×32×32 pixels: 25 MB, the size of the MNIST pool
 POOL = 64  # batches built before timing, used round robin
 
@@ -48,7 +49,8 @@ def two_moons(n, rng, noise=0.05):
 
 def batches(name, mnist):
     """The pool of (x, y) numpy batches of a workload (y is None for the 2-D flow), its batch
-    size and unit: consecutive MNIST training images in batches of 128, or 512 two-moons draws."""
+    size and unit: consecutive MNIST training images in batches of 128 (64 for glow), or 512
+    two-moons draws."""
     if name == "realnvp-2d":
         rng = np.random.default_rng(0)
         return [(two_moons(512, rng), None) for _ in range(POOL)], 512, "steps/s"
@@ -57,7 +59,8 @@ def batches(name, mnist):
         rng = np.random.default_rng(0)
         return [(rng.random((128, 3, 32, 32), dtype=np.float32), None) for _ in range(SYNTHETIC_POOL)], 128, "img/s"
     x, y = mnist
-    return [(x[i * 128:(i + 1) * 128], y[i * 128:(i + 1) * 128]) for i in range(POOL)], 128, "img/s"
+    b = BATCH_SIZES.get(name, 128)
+    return [(x[i * b:(i + 1) * b], y[i * b:(i + 1) * b]) for i in range(POOL)], b, "img/s"
 
 
 def flops_per_step(name):
@@ -73,6 +76,17 @@ def flops_per_step(name):
         return [linear(widths[i], widths[i + 1], not (c == 0 and i == 0))
                 for c in range(count) for _ in range(2) for i in range(len(widths) - 1)]
 
+    def glow(channels=1, side=28, scales=2, steps=4, hidden=32):
+        # Per step on C channels at P positions: 1×1 conv C·C, conditioner 3×3 C → h, 1×1 h → h,
+        # 3×3 h → 2C; the split prior 3×3 C/2 → C before each split. Every input gradient counts.
+        c, p, out = 4 * channels, (side // 2) ** 2, []
+        for level in range(scales):
+            out += [conv(c, c, 1, p), conv(c, hidden, 3, p), conv(hidden, hidden, 1, p), conv(hidden, 2 * c, 3, p)] * steps
+            if level + 1 < scales:
+                out.append(conv(c // 2, 2 * (c - c // 2), 3, p))
+                c, p = 2 * c, p // 4
+        return out
+
     layers = {
         "mlp-vae": [linear(784, 400, False), linear(400, 40), linear(20, 400), linear(400, 784)],
         "cvae": [linear(794, 400, False), linear(400, 40), linear(30, 400), linear(400, 784)],
@@ -82,17 +96,19 @@ def flops_per_step(name):
         "realnvp-mnist": coupling(784, [512, 512], 8),
         "conv-vae-32": [conv(3, 32, 4, 256, False), conv(32, 64, 4, 64), linear(4096, 32), linear(16, 4096),
                         conv(32, 64, 4, 64), conv(3, 32, 4, 256)],
+        "glow": glow(),
     }[name]
     macs = sum(m * (3 if g else 2) for m, g in layers)
-    return 2.0 * macs * (512 if name == "realnvp-2d" else 128)
+    return 2.0 * macs * BATCH_SIZES.get(name, 128)
 
 
-def measure(name, framework, step, batch_size, unit, threads, seconds, repeats, warmup, peak=None):
+def measure(name, framework, step, batch_size, unit, threads, seconds, repeats, warmup, peak=None, parameters=None):
     """Times `step()` like Latent's `Benchmarks.run` (untimed steps, `warmup` seconds untimed, then
     `seconds` in `repeats` parts, median rate) and returns the result's JSON object. The untimed
     steps are three, not one: jax.jit compiles at the first, torch.compile compiles the loss and
     its backward at the first and the Adam step again at the second (its state appears). `peak`
-    (Latent's measured GFLOP/s per thread on this machine, when given) adds the fraction of peak."""
+    (Latent's measured GFLOP/s per thread on this machine, when given) adds the fraction of peak;
+    `parameters` (the model's trainable scalars) is printed as Latent prints its own."""
     def timed(window):
         start, n = time.perf_counter(), 0
         while True:
@@ -121,6 +137,7 @@ def measure(name, framework, step, batch_size, unit, threads, seconds, repeats, 
         "framework": framework,
         "gflops": round(gflops, 2),
         "machine": f"{cpu_model()} ({os.cpu_count()} cores)",
+        "parameters": parameters,
         "repeats": repeats,
         "steps": total,
         "stepsPerSecond": round(steps_per_second, 2),

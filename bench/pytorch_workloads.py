@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The five reference training workloads of Latent's performance issue, in PyTorch.
+"""The reference training workloads of Latent's performance issues, in PyTorch (Glow: glow_torch.py).
 
 Same architectures, batch sizes and optimizer (Adam, learning rate 1e-3) as Latent's
 `BenchmarkWorkload`s, on real MNIST read from the IDX gzip files in --data. Each workload is
@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peer_common  # noqa: E402
+from glow_torch import Glow  # noqa: E402
 from peer_common import read_idx  # noqa: E402,F401  (bench/reference_conv_vae.py imports it from here)
 
 
@@ -160,7 +161,10 @@ def build(name, mnist):
         "realnvp-2d": lambda: RealNVP([alternating(k % 2 == 1) for k in range(8)], [64, 64], 1.0),
         "realnvp-mnist": lambda: RealNVP([checkerboard(k % 2 == 1) for k in range(8)], [512, 512], 2.0, image=True),
         "conv-vae-32": lambda: ConvVAE(channels=3, side=32),
+        "glow": lambda: Glow(),
     }[name]()
+    if name == "glow":
+        model.initialize(pool[0][0])  # data-dependent ActNorm, untimed (Latent: inside its first step)
     return model, pool, batch_size, unit
 
 
@@ -183,8 +187,9 @@ def measure(name, mnist, args):
         update()
 
     framework = ("torch.compile " if args.compile else "PyTorch ") + torch.__version__
+    parameters = sum(p.numel() for p in model.parameters())
     return peer_common.measure(name, framework, step, batch_size, unit, args.threads, args.seconds, args.repeats,
-                               args.warmup, args.peak)
+                               args.warmup, args.peak, parameters)
 
 
 def main():

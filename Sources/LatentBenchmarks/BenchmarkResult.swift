@@ -3,7 +3,7 @@ import Foundation
 /// One measured workload: throughput, arithmetic rate, and (with `quality`) the number reached.
 /// `jsonLine()` is the line `latent bench` prints; the peers' scripts (`bench/peer_common.py`) print the same fields.
 public struct BenchmarkResult: Codable, Equatable, Sendable {
-    /// Which workload (`mlp-vae`, `cvae`, `conv-vae`, `realnvp-2d`, `realnvp-mnist`).
+    /// Which workload (`mlp-vae`, `cvae`, `conv-vae`, `realnvp-2d`, `realnvp-mnist`, `conv-vae-32`, `glow`).
     public var workload: String
     /// `Latent` here; `PyTorch <version>`, `torch.compile <version>` or `JAX <version> jit` in the peers' lines.
     public var framework: String
@@ -17,6 +17,8 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var threads: Int
     /// Examples per step.
     public var batchSize: Int
+    /// Trainable scalars of the model (the peers print theirs, to show the models are the same size).
+    public var parameters: Int?
     /// Timed parts of the window.
     public var repeats: Int
     /// Steps in the whole timed window.
@@ -50,12 +52,13 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
 
     /// A result from its measured parts (the derived rates are computed here).
     public init(workload: BenchmarkWorkload, framework: String = "Latent", stepsPerSecond: Double, threads: Int,
-                repeats: Int, steps: Int, date: Date = Date(), machine: String = MachineDescription.current,
+                repeats: Int, steps: Int, parameters: Int? = nil, date: Date = Date(), machine: String = MachineDescription.current,
                 peak: MachinePeak = .current) {
         self.workload = workload.rawValue
         self.framework = framework
         self.unit = workload.unit
         self.batchSize = workload.batchSize
+        self.parameters = parameters
         self.stepsPerSecond = stepsPerSecond
         self.throughput = workload.unit == "img/s" ? stepsPerSecond * Double(workload.batchSize) : stepsPerSecond
         self.threads = threads

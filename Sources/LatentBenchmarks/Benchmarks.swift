@@ -21,7 +21,7 @@ public enum Benchmarks {
             }
             rates.sort()
             var result = BenchmarkResult(workload: workload, stepsPerSecond: rates[rates.count / 2], threads: options.threads,
-                                         repeats: options.repeats, steps: steps)
+                                         repeats: options.repeats, steps: steps, parameters: session.parameterCount)
             if options.quality {
                 let start = Date()
                 let metrics = try QualityRuns.run(workload, source: options.source, seed: options.seed)

@@ -18,6 +18,9 @@ enum QualityRuns {
         case .realNVPMNIST:
             let r = try FlowExperiments.mnistRealNVP(epochs: 1, source: source, seed: seed)
             return ["test_nll": r.testNLL, "test_bits_per_dim": r.testBitsPerDim ?? .nan, "train_seconds": r.seconds]
+        case .glow:
+            let r = try FlowExperiments.mnistGlow(epochs: 1, source: source, seed: seed)
+            return ["test_nll": r.testNLL, "test_bits_per_dim": r.testBitsPerDim ?? .nan, "train_seconds": r.seconds]
         case .convolutionalVAE32:
             return [:]  // synthetic pixels: nothing to reach
         }

@@ -16,6 +16,8 @@ final class WorkloadSession {
     private let generator: RandomGenerator
     private var next = 0
     private(set) var stepsTaken = 0
+    /// Trainable scalars of the model (what the peers' scripts print as `parameters`).
+    let parameterCount: Int
 
     /// Builds the model of `workload` from `seed`; MNIST comes from `source`.
     init(_ workload: BenchmarkWorkload, source: DataSource, seed: UInt64, poolSize: Int = 64) throws {
@@ -40,7 +42,11 @@ final class WorkloadSession {
             model = FlowModel(configuration: .realNVP(features: 784, layers: 8, hidden: [512, 512],
                                                       pattern: .checkerboard(height: 28, width: 28), logScaleBound: 2,
                                                       image: ImagePreprocessing(levels: 256, logitAlpha: 1e-6), seed: seed))
+        case .glow:
+            // ActNorm initializes itself from the first batch inside the first (untimed) step.
+            model = FlowModel(configuration: BenchmarkWorkload.glowConfiguration(seed: seed))
         }
+        parameterCount = model.parameterCount
         optimizer = Adam(model.namedParameters(), learningRate: 1e-3)
         generator = RandomGenerator(seed: seed ^ 0xBE7C)
         let b = workload.batchSize

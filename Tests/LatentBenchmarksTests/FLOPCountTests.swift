@@ -22,11 +22,27 @@ final class FLOPCountTests: XCTestCase {
         XCTAssertEqual(FLOPCount.perStep(.realNVPMNIST), 2 * 128 * Double(3 * 16 * netMNIST - 2 * 784 * 512))
     }
 
+    /// Glow, by hand. Level 1: 4 channels on 14² positions; a step is the 1×1 convolution 4·4, the
+    /// conditioner 3×3 4 → 32, 1×1 32 → 32, 3×3 32 → 8. The split prior: 3×3 2 → 4. Level 2:
+    /// 8 channels on 7², conditioner 3×3 8 → 32, 1×1 32 → 32, 3×3 32 → 16. Every input gradient
+    /// is computed (ActNorm first), batch 64.
+    func testGlowCountsEveryConvolution() {
+        let level1 = 196 * (4 * 4 + 4 * 32 * 9 + 32 * 32 + 32 * 8 * 9)
+        let split = 196 * 2 * 4 * 9
+        let level2 = 49 * (8 * 8 + 8 * 32 * 9 + 32 * 32 + 32 * 16 * 9)
+        XCTAssertEqual(level1, 881_216)
+        XCTAssertEqual(level2, 392_000)
+        XCTAssertEqual(FLOPCount.perStep(.glow), 2 * 64 * 3 * Double(4 * level1 + split + 4 * level2))
+        XCTAssertEqual(FLOPCount.layers(.glow).count, 4 * 4 + 1 + 4 * 4)
+        XCTAssertTrue(FLOPCount.layers(.glow).allSatisfy(\.inputGradient))
+    }
+
     func testWorkloadsCarryTheModelIssuesSettings() {
         XCTAssertEqual(BenchmarkWorkload.allCases.map(\.rawValue),
-                       ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32"])
-        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.batchSize), [128, 128, 128, 512, 128, 128])
-        XCTAssertEqual(BenchmarkWorkload.allCases.map { $0.qualityTarget?.value }, [105.8, 102.3, 107.1, 0.35, 2.05, nil])
+                       ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32", "glow"])
+        XCTAssertEqual(BenchmarkWorkload.allCases.map(\.batchSize), [128, 128, 128, 512, 128, 128, 64])
+        XCTAssertEqual(BenchmarkWorkload.allCases.map { $0.qualityTarget?.value }, [105.8, 102.3, 107.1, 0.35, 2.05, nil, 1.582])
+        XCTAssertTrue(BenchmarkWorkload.glow.usesMNIST)
         XCTAssertFalse(BenchmarkWorkload.convolutionalVAE32.usesMNIST)
         XCTAssertEqual(BenchmarkWorkload.realNVP2D.unit, "steps/s")
         XCTAssertEqual(BenchmarkWorkload.mlpVAE.unit, "img/s")
