@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("--<setting> <value> … as for `latent train`.", valueName: "settings"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("--<setting> <value> … as for `latent train`.", valueName: "setting-flags"))
     var flags: [String] = []
 
     func run() throws {
@@ -53,7 +53,9 @@ struct ImportCommand: ParsableCommand {
         do { try layout.load(from: file, mapping: renames, into: built.module) } catch let error as PyTorchImportError {
             throw CLIError.failed("\(error) (settings: model \(settings.model.rawValue) on \(settings.data); `latent export --show-layout` lists the layout)")
         }
-        try folder.create()
+        do { try folder.create() } catch {
+            throw CLIError.failed("cannot create the run folder \(folder.url.path): \(error.localizedDescription)")
+        }
         try AtomicFile.write(settings.json() + "\n", to: folder.config)
         let metadata = [RunModel.settingsKey: settings.json(), RunModel.configurationKey: try built.configurationJSON(),
                         "latent.imported_from": URL(fileURLWithPath: stateDict).lastPathComponent, "latent.layout": layout.name]
