@@ -106,6 +106,13 @@ final class PyTorchLayoutTests: XCTestCase {
             for ((name, a), (_, b)) in zip(source.namedParameters(), target.namedParameters()) {
                 XCTAssertEqual(a.value.scalars.map(\.bitPattern), b.value.scalars.map(\.bitPattern), "\(model) \(layout.name): \(name)")
             }
+            // A file under Latent's own names (`latent export --layout latent`) loads as it is.
+            let own = try SafeTensors.encode(PyTorchLayout.latentNames(of: target).torchTensors(of: target))
+            let third = try RunModel.build(try RunSettings.resolve(model: model, flags: flags.merging(["seed": "8"]) { $1 })).module
+            try layout.load(from: try SafeTensorsFile(data: own, path: "latent names"), into: third)
+            for ((name, a), (_, b)) in zip(source.namedParameters(), third.namedParameters()) {
+                XCTAssertEqual(a.value.scalars, b.value.scalars, "\(model) under Latent names: \(name)")
+            }
         }
     }
 

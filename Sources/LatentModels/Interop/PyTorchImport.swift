@@ -15,10 +15,12 @@ public struct PyTorchImportError: Error, CustomStringConvertible {
     /// One line per problem, all of them.
     public let problems: [String]
 
+    /// An error about the state dict at `path`, read with the layout called `layout`.
     public init(path: String, layout: String, problems: [String]) {
         (self.path, self.layout, self.problems) = (path, layout, problems)
     }
 
+    /// The file and layout, then every problem (the first `CheckpointError.listedProblems` of them).
     public var description: String {
         let head = "state dict \(path) does not fit the \(layout) layout of this model"
         if problems.count == 1 { return head + ": " + problems[0] }

@@ -26,6 +26,7 @@ public struct PyTorchLayout: Sendable {
         /// Latent value = `scale` × PyTorch value (a power of two: exact both ways).
         public let scale: Float
 
+        /// The PyTorch tensor `name` of `shape`, whose values times `scale` are Latent's.
         public init(name: String, shape: [Int], scale: Float = 1) {
             (self.name, self.shape, self.scale) = (name, shape, scale)
         }
@@ -46,6 +47,7 @@ public struct PyTorchLayout: Sendable {
         /// when present it must equal the model's own value.
         public let optional: Bool
 
+        /// The Latent tensor `latentName` of `latentShape`, made of `parts` (their counts must add up).
         public init(latentName: String, latentShape: [Int], parts: [Part], optional: Bool = false) {
             require(parts.reduce(0) { $0 + $1.count } == latentShape.reduce(1, *),
                     "PyTorchLayout.Rule: parts of \(latentName) hold \(parts.map(\.shape)), not the \(latentShape.reduce(1, *)) values of \(latentShape)")
