@@ -58,6 +58,24 @@ final class PyTorchInteropCommandTests: XCTestCase {
             XCTAssertLessThan(moved, 2.5e-3, "\(name) moved \(moved): training did not start from the imported weights")
         }
 
+        // A module with other attribute names, through a YAML mapping file (null drops a tensor).
+        var renamed: [String: Tensor] = ["step": Tensor([3])]
+        var lines = ["step: null"]
+        for name in original.names {
+            renamed["net." + name] = try original.tensor(named: name)
+            lines.append("net.\(name): \(name)")
+        }
+        try SafeTensors.write(renamed, to: latent.path("renamed.safetensors"))
+        try lines.joined(separator: "\n").write(to: latent.path("mapping.yaml"), atomically: true, encoding: .utf8)
+        try latent.succeed(["import", "renamed.safetensors", "--settings", "vae.yaml", "--mapping", "mapping.yaml", "--output", "mapped", "--quiet"])
+        let unmapped = try latent.run(["import", "renamed.safetensors", "--settings", "vae.yaml", "--output", "unmapped"])
+        XCTAssertEqual(unmapped.status, 1)
+        XCTAssertTrue(unmapped.stderr.contains("unexpected tensor 'net.fc_mu.weight' (F32 [4, 16])") && unmapped.stderr.contains("missing tensor 'fc_mu.weight'"), unmapped.stderr)
+        try "{\"step\": 3}".write(to: latent.path("bad.json"), atomically: true, encoding: .utf8)
+        let bad = try latent.run(["import", "renamed.safetensors", "--settings", "vae.yaml", "--mapping", "bad.json", "--output", "bad"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("'step' maps to 3; expected a tensor name or null"), bad.stderr)
+
         // Errors: the wrong width names every tensor; the folder now holds a run; a bad layout.
         let wrong = try latent.run(["import", stateDict, "--model", "vae", "--data", "mnist", "--hidden", "32", "--latent", "4", "--output", "wide"])
         XCTAssertEqual(wrong.status, 1)
