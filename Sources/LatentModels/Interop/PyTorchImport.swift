@@ -43,8 +43,10 @@ extension PyTorchLayout {
     /// mapped to one name. Optional buffers absent from the file keep `model`'s values.
     public func tensors(from file: SafeTensorsFile, mapping: [String: String?] = [:], model: Module) throws -> [String: Tensor] {
         var problems: [String] = []
+        // Names come from the file: quote at most 80 characters of each.
+        func short(_ name: String) -> String { name.count > 80 ? name.prefix(80) + "…" : name }
         for source in mapping.keys.sorted() where file.entries[source] == nil {
-            problems.append("the mapping renames '\(source)', which the file does not hold (it holds \(file.entries.count) tensors)")
+            problems.append("the mapping renames '\(short(source))', which the file does not hold (it holds \(file.entries.count) tensors)")
         }
         var sources: [String: String] = [:]  // layout or Latent name → file name
         for name in file.names {
@@ -52,14 +54,14 @@ extension PyTorchLayout {
             if let mapped = mapping[name] { target = mapped } else { target = name }
             guard let target else { continue }
             if let other = sources[target] {
-                problems.append("'\(other)' and '\(name)' both stand for '\(target)'; map one of them elsewhere or to null")
+                problems.append("'\(short(other))' and '\(short(name))' both stand for '\(short(target))'; map one of them elsewhere or to null")
                 continue
             }
             sources[target] = name
         }
         func quoted(_ target: String) -> String {
             let name = sources[target] ?? target
-            return name == target ? "'\(name)'" : "'\(name)' (mapped to '\(target)')"
+            return name == target ? "'\(short(name))'" : "'\(short(name))' (mapped to '\(short(target))')"
         }
         func read(_ target: String, shape: [Int], what: String) -> [Float]? {
             let entry = file.entries[sources[target]!]!
