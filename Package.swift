@@ -59,7 +59,8 @@ let package = Package(
         .testTarget(name: "LatentDistributedTests", dependencies: ["LatentTestSupport", "LatentDistributed", "Latent"]),
         .testTarget(name: "LatentBenchmarksTests", dependencies: ["LatentTestSupport", "LatentBenchmarks"]),
         // End-to-end tests run the built `latent` executable (hence the dependency on it).
-        .testTarget(name: "LatentCLITests", dependencies: ["LatentTestSupport", "Latent", "LatentCLI", "latent"]),
+        .testTarget(name: "LatentCLITests", dependencies: ["LatentTestSupport", "Latent", "LatentCLI", "latent"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

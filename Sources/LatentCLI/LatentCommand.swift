@@ -14,7 +14,7 @@ public struct LatentCommand: ParsableCommand {
         version: LatentVersion.current,
         subcommands: [DemoCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, ReconstructCommand.self,
                       InterpolateCommand.self, TraverseCommand.self, DensityCommand.self, InspectCommand.self,
-                      DatasetsCommand.self, BenchCommand.self])
+                      DatasetsCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self])
 
     public init() {}
 
