@@ -60,7 +60,7 @@ peers_file="$out/peers-$stamp.jsonl"
 for t in $threads; do
   echo "threads $t: Latent ..." >&2
   "$latent" bench ${workloads//,/ } --threads "$t" --seconds "$seconds" --data-dir "$data" | tee -a "$latent_file" >&2
-  peak="$("$venv/bin/python" -c 'import json, sys; print(json.loads(sys.stdin.readline())["peakGflopsPerThread"])' < "$latent_file")"
+  peak="$("$venv/bin/python" -c 'import json, sys; print(json.loads(sys.stdin.readline())["peak_gflops_per_thread"])' < "$latent_file")"
   common=(--data "$data/mnist" --threads "$t" --seconds "$seconds" --workloads "$workloads" --peak "$peak")
   for peer in ${peers//,/ }; do
     echo "threads $t: $peer ..." >&2
@@ -74,16 +74,19 @@ for t in $threads; do
 done
 
 "$venv/bin/python" - "$latent_file" "$peers_file" <<'PY'
-import json, sys
+import json, re, sys
+def snake(record):
+    """Result lines written before the keys became snake_case (peakGflopsPerThread) read as today's."""
+    return {re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), k): v for k, v in record.items()}
 order = ["mlp-vae", "cvae", "conv-vae", "realnvp-2d", "realnvp-mnist", "conv-vae-32", "glow"]
 columns = [("PyTorch", "eager"), ("torch.compile", "compile"), ("JAX", "JAX jit")]
-latent = {(r["workload"], r["threads"]): r for r in map(json.loads, open(sys.argv[1]))}
+latent = {(r["workload"], r["threads"]): r for r in map(snake, map(json.loads, open(sys.argv[1])))}
 peers = {}
-for r in map(json.loads, open(sys.argv[2])):
+for r in map(snake, map(json.loads, open(sys.argv[2]))):
     name = next(label for prefix, label in columns if r["framework"].startswith(prefix))
     peers[(r["workload"], r["threads"], name)] = r
 first = next(iter(latent.values()))
-print(f"cpu {first['cpu']}, isa {first['isa']}, measured peak {first['peakGflopsPerThread']} GFLOP/s per thread")
+print(f"cpu {first['cpu']}, isa {first['isa']}, measured peak {first['peak_gflops_per_thread']} GFLOP/s per thread")
 print(f"{'workload':<15}{'threads':>8}{'Latent':>11}{'eager':>11}{'compile':>11}{'JAX jit':>11}{'unit':>9}"
       f"{'÷ best':>8}{'best peer':>11}{'GFLOP/s':>9}{'peak':>7}")
 for key in sorted(latent, key=lambda k: (k[1], order.index(k[0]))):
@@ -94,7 +97,7 @@ for key in sorted(latent, key=lambda k: (k[1], order.index(k[0]))):
     best, best_name = max(present) if present else (None, "—")
     ratio = f"{l['throughput'] / best:>8.2f}" if best else f"{'—':>8}"
     print(f"{key[0]:<15}{key[1]:>8}{l['throughput']:>11.1f}{text}{l['unit']:>9}{ratio}{best_name:>11}"
-          f"{l['gflops']:>9.1f}{l['fractionOfPeak']:>7.1%}")
+          f"{l['gflops']:>9.1f}{l['fraction_of_peak']:>7.1%}")
 mismatched = sorted({(w, name, r["parameters"], latent[(w, t)]["parameters"]) for (w, t, name), r in peers.items()
                      if (w, t) in latent and r.get("parameters") and latent[(w, t)].get("parameters")
                      and r["parameters"] != latent[(w, t)]["parameters"]})

@@ -2,7 +2,8 @@
 
 `pytorch_workloads.py` (eager and torch.compile) and `jax_workloads.py` (jax.jit) time the same
 reference workloads as Latent's `latent bench`, on the same data, and print one JSON line per
-workload with the field names of Latent's `BenchmarkResult`. Only numpy is needed here.
+workload with the field names of Latent's `BenchmarkResult` (snake_case: `steps_per_second`,
+`fraction_of_peak`, …). Only numpy is needed here.
 """
 import datetime
 import gzip
@@ -130,25 +131,25 @@ def measure(name, framework, step, batch_size, unit, threads, seconds, repeats, 
     flops = flops_per_step(name)
     gflops = flops * steps_per_second * 1e-9
     result = {
-        "batchSize": batch_size,
+        "batch_size": batch_size,
         "cpu": cpu_model(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "flopsPerStep": flops,
+        "flops_per_step": flops,
         "framework": framework,
         "gflops": round(gflops, 2),
         "machine": f"{cpu_model()} ({os.cpu_count()} cores)",
         "parameters": parameters,
         "repeats": repeats,
         "steps": total,
-        "stepsPerSecond": round(steps_per_second, 2),
+        "steps_per_second": round(steps_per_second, 2),
         "threads": threads,
         "throughput": round(steps_per_second * (batch_size if unit == "img/s" else 1), 1),
         "unit": unit,
         "workload": name,
     }
     if peak:
-        result["peakGflopsPerThread"] = peak
-        result["fractionOfPeak"] = round(gflops / (peak * threads), 4)
+        result["peak_gflops_per_thread"] = peak
+        result["fraction_of_peak"] = round(gflops / (peak * threads), 4)
     return result
 
 
@@ -179,7 +180,7 @@ def add_arguments(parser):
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
     parser.add_argument("--peak", type=float, default=None,
-                        help="GFLOP/s per thread (Latent's measured peakGflopsPerThread) for fractionOfPeak")
+                        help="GFLOP/s per thread (Latent's measured peak_gflops_per_thread) for fraction_of_peak")
 
 
 def workload_names(parser, args):

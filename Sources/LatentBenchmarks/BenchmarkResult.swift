@@ -25,9 +25,9 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var steps: Int
     /// 2 × multiply-adds of the step's matrix products and convolutions, forward and backward.
     public var flopsPerStep: Double
-    /// flopsPerStep × stepsPerSecond, in GFLOP/s.
+    /// flops_per_step × steps_per_second, in GFLOP/s.
     public var gflops: Double
-    /// gflops ÷ (`peakGflopsPerThread` × threads).
+    /// gflops ÷ (`peak_gflops_per_thread` × threads).
     public var fractionOfPeak: Double
     /// The CPU model (`MachinePeak.cpu`, e.g. `AMD EPYC (family 25, model 17)`).
     public var cpu: String
@@ -49,6 +49,16 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var date: String
     /// CPU model and core count.
     public var machine: String
+
+    /// The JSON field names: snake_case, as every other output of the command (`steps_per_second`,
+    /// `fraction_of_peak`, …); the peers' scripts print the same names.
+    enum CodingKeys: String, CodingKey {
+        case workload, framework, unit, throughput, threads, parameters, repeats, steps, gflops, cpu, isa, quality, date, machine
+        case stepsPerSecond = "steps_per_second", batchSize = "batch_size", flopsPerStep = "flops_per_step"
+        case fractionOfPeak = "fraction_of_peak", peakGflopsPerThread = "peak_gflops_per_thread"
+        case qualityMetric = "quality_metric", qualityTarget = "quality_target", qualityMet = "quality_met"
+        case qualitySeconds = "quality_seconds"
+    }
 
     /// A result from its measured parts (the derived rates are computed here).
     public init(workload: BenchmarkWorkload, framework: String = "Latent", stepsPerSecond: Double, threads: Int,

@@ -19,6 +19,13 @@ public struct ProfileReport: Codable, CustomStringConvertible, Sendable {
         public var allocationsPerStep: Double
         /// Bytes of those buffers per step.
         public var bytesPerStep: Double
+
+        /// snake_case JSON names, as every output of the command.
+        enum CodingKeys: String, CodingKey {
+            case label, share
+            case callsPerStep = "calls_per_step", secondsPerStep = "seconds_per_step"
+            case allocationsPerStep = "allocations_per_step", bytesPerStep = "bytes_per_step"
+        }
     }
 
     /// The workload profiled.
@@ -41,6 +48,13 @@ public struct ProfileReport: Codable, CustomStringConvertible, Sendable {
     public var isa: String
     /// The measured float32 limit of one thread on that path, GFLOP/s.
     public var peakGflopsPerThread: Double
+
+    /// snake_case JSON names, as every output of the command.
+    enum CodingKeys: String, CodingKey {
+        case workload, threads, steps, rows, cpu, isa
+        case secondsPerStep = "seconds_per_step", allocationsPerStep = "allocations_per_step", bytesPerStep = "bytes_per_step"
+        case peakGflopsPerThread = "peak_gflops_per_thread"
+    }
 
     /// A report from the profiler's totals over `steps` steps taking `seconds` in all.
     init(workload: BenchmarkWorkload, threads: Int, steps: Int, seconds: Double, entries: [Profiler.Entry],

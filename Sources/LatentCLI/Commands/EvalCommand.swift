@@ -42,6 +42,9 @@ struct EvalCommand: ParsableCommand {
         }
         let loader = DataLoader(test, batchSize: 500, shuffle: false)
         let generator = RandomGenerator(seed: seed)
+        // Importance sampling and the disentanglement scores take minutes on big test sets: say how far.
+        let progress = WorkProgress(console: console)
+        defer { progress.finish() }
         var metrics: [String: Double] = [:]
         var perDimension: [Double] = []
         /// Diagnostics' warnings, printed once the metrics are known to be finite.
@@ -50,9 +53,13 @@ struct EvalCommand: ParsableCommand {
         var factorInformation: [String: [Double]] = [:]
         func average(_ m: TrainableModel) -> [String: Double] {
             var sums: [String: Double] = [:]
+            var done = 0
+            progress.begin("test metrics", unit: "examples")
             withoutGrad {
                 for (x, y) in loader {
                     for (k, v) in m.evaluationMetrics(Batch(x: x, y: y), generator: generator) { sums[k, default: 0] += v * Double(x.shape[0]) }
+                    done += x.shape[0]
+                    progress.update(done, of: test.count)
                 }
             }
             return sums.mapValues { $0 / Double(test.count) }
@@ -63,6 +70,7 @@ struct EvalCommand: ParsableCommand {
             metrics["negative_elbo"] = elbo["loss"]
             metrics["reconstruction"] = elbo["reconstruction"]
             metrics["kl"] = elbo["kl"]
+            metrics[MetricNames.bitsPerDim] = elbo[MetricNames.bitsPerDim]
         }
         switch model {
         case let .vae(vae, _) where vae.objective.isWAE:
@@ -70,7 +78,8 @@ struct EvalCommand: ParsableCommand {
             for (k, v) in average(vae) { metrics[k] = v }
             try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
             if settings.data == "sprites" || settings.data == "dsprites", let factors = test.labels {
-                factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, settings: settings, into: &metrics)
+                factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, settings: settings,
+                                                                    progress: progress, into: &metrics)
             }
         case let .vae(vae, _):
             vae.evaluationImportanceSamples = 0
@@ -79,7 +88,8 @@ struct EvalCommand: ParsableCommand {
             try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
             if samples > 0 {
                 let x = test.inputs.slice(axis: 0, from: 0, to: n)
-                let nll = withoutGrad { -Double(vae.logMarginal(x, samples: samples, generator: generator).mean().item) }
+                progress.begin("importance sampling, K = \(samples)", unit: "images")
+                let nll = withoutGrad { -Double(vae.logMarginal(x, samples: samples, generator: generator, progress: progress.update).mean().item) }
                 let subsetELBO = withoutGrad { Double(vae.evaluationMetrics(Batch(x: x), generator: generator)["loss"]!) }
                 metrics["nll_iwae\(samples)_first\(n)"] = nll
                 metrics["negative_elbo_first\(n)"] = subsetELBO
@@ -91,7 +101,8 @@ struct EvalCommand: ParsableCommand {
             metrics["mutual_information"] = diagnostics.mutualInformation
             warnings = diagnostics.warnings
             if settings.data == "sprites" || settings.data == "dsprites", let factors = test.labels {
-                factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, settings: settings, into: &metrics)
+                factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, settings: settings,
+                                                                    progress: progress, into: &metrics)
             }
         case let .vqvae(vq, _):
             // The deterministic one-hot posterior: −log p(x) ≤ reconstruction + code NLL (`nll_bound`).
@@ -101,17 +112,21 @@ struct EvalCommand: ParsableCommand {
             addELBO(cvae)
             if samples > 0 {
                 let (x, y) = cvae.task.split(Batch(x: test.inputs.slice(axis: 0, from: 0, to: n), y: test.labels?.slice(axis: 0, from: 0, to: n)))
+                progress.begin("importance sampling, K = \(samples)", unit: "images")
                 metrics["nll_iwae\(samples)_first\(n)"] = withoutGrad {
-                    -Double(cvae.conditionalLogLikelihood(condition: x, target: y, samples: samples, generator: generator).mean().item)
+                    -Double(cvae.conditionalLogLikelihood(condition: x, target: y, samples: samples, generator: generator,
+                                                          progress: progress.update).mean().item)
                 }
             }
         case let .flow(flow):
-            for (k, v) in average(flow) { metrics[k == "bitsPerDim" ? "bits_per_dim" : k] = v }
+            for (k, v) in average(flow) { metrics[k] = v }
         case let .flowMatching(m):
             metrics["flow_matching_loss"] = average(m)["loss"]
             try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
-            for (k, v) in try EvalCommand.likelihood(m, loader: loader, generator: generator) { metrics[k] = v }
+            progress.begin("likelihood ODE", unit: "examples")
+            for (k, v) in try EvalCommand.likelihood(m, loader: loader, generator: generator, progress: progress.update) { metrics[k] = v }
         }
+        progress.finish()
         try EvalCommand.requireFinite(metrics, perDimension: perDimension, information: factorInformation)
         for warning in warnings { console.warn(warning) }
         var event: [String: Any] = ["event": "eval", "checkpoint": checkpoint.path, "model": settings.model.rawValue, "data": settings.data,
@@ -137,8 +152,10 @@ struct EvalCommand: ParsableCommand {
 
     /// The test NLL of a flow matching model by its likelihood ODE (the run's solver and trace),
     /// batch by batch: `nll` (nats), its standard error over the examples, and the mean number of
-    /// velocity evaluations per batch. Throws `CLIError.failed` when the solver cannot finish.
-    static func likelihood(_ m: FlowMatchingModel, loader: DataLoader, generator: RandomGenerator) throws -> [String: Double] {
+    /// velocity evaluations per batch; `progress(done, total)` hears the examples done after every
+    /// batch. Throws `CLIError.failed` when the solver cannot finish.
+    static func likelihood(_ m: FlowMatchingModel, loader: DataLoader, generator: RandomGenerator,
+                           progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [String: Double] {
         var values: [Double] = []
         var evaluations = 0, batches = 0
         for (x, _) in loader {
@@ -147,6 +164,7 @@ struct EvalCommand: ParsableCommand {
                 values += logProb.scalars.map { -Double($0) }
                 evaluations += solution.evaluations
                 batches += 1
+                progress(values.count, loader.inputs.shape[0])
             } catch {
                 throw CLIError.failed("eval: the likelihood ODE failed: \(error)")
             }
@@ -161,9 +179,10 @@ struct EvalCommand: ParsableCommand {
     /// MIG (with its per-factor gaps), the FactorVAE and β-VAE scores, DCI and SAP of the encoder's
     /// posterior means on the sprites of `loader`, added to `metrics`; returns MIG's table
     /// I(z_j; factor) by factor name. The FactorVAE and β-VAE scores draw images of chosen
-    /// factors: dSprites' own pixels when its file is used.
+    /// factors: dSprites' own pixels when its file is used. The two scores that draw sprites tell
+    /// `progress` how many they have encoded.
     static func disentanglement(_ vae: VAE, loader: DataLoader, factors: Tensor, seed: UInt64, settings: RunSettings,
-                                into metrics: inout [String: Double]) throws -> [String: [Double]] {
+                                progress: WorkProgress, into metrics: inout [String: Double]) throws -> [String: [Double]] {
         let codes = withoutGrad { Tensor.concat(loader.map { vae.encoder($0.x).loc }, axis: 0) }
         if let bad = codes.scalars.first(where: { !$0.isFinite }) {
             throw CLIError.failed("eval: the encoder's codes of the test images are not finite (\(bad)); the checkpoint's weights are broken or the model diverged")
@@ -186,12 +205,16 @@ struct EvalCommand: ParsableCommand {
                 return Tensor.zeros([rows.count, latentWidth])
             }
         }
+        progress.begin("FactorVAE score", unit: "sprites")
         metrics["factorvae_score"] = withoutGrad {
-            FactorVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows, generator: RandomGenerator(seed: seed ^ 0xFAC7)).score
+            FactorVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows, generator: RandomGenerator(seed: seed ^ 0xFAC7),
+                                   progress: progress.update).score
         }
         // Not inside withoutGrad: the score trains its own linear classifier.
+        progress.begin("β-VAE score", unit: "sprites")
         metrics["betavae_score"] = BetaVAEScore.measure(factorSizes: Sprites.factorSizes, codes: encodeRows,
-                                                        generator: RandomGenerator(seed: seed ^ 0xBE7A)).score
+                                                        generator: RandomGenerator(seed: seed ^ 0xBE7A), progress: progress.update).score
+        progress.finish()
         if let renderFailure { throw CLIError.failed("eval: the disentanglement metrics could not draw their images: \(renderFailure)") }
         return Dictionary(uniqueKeysWithValues: zip(Sprites.factorNames, mig.mutualInformation))
     }

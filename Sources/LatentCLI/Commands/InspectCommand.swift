@@ -26,7 +26,7 @@ struct InspectCommand: ParsableCommand {
                       "settings": (try? JSONSerialization.jsonObject(with: Data((metadata[RunModel.settingsKey] ?? "{}").utf8))) ?? [:],
                       "trainer": training, "parameters": Dictionary(uniqueKeysWithValues: zip(parameters, parameters.map { file.entries[$0]!.shape })),
                       "parameter_count": counts.reduce(0, +),
-                      "summary": summary.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [:]])
+                      "summary": summary.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }.map(MetricNames.currentKeys) ?? [:]])
         console.result("checkpoint \(url.path)")
         if let settings = metadata[RunModel.settingsKey] { console.result("settings:\n" + settings) }
         let history = training["trainer.history"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String] } ?? []
@@ -34,7 +34,7 @@ struct InspectCommand: ParsableCommand {
             .map { "\($0.dropFirst(8)) \(Double(training[$0]!).map { NumberText.short($0) } ?? training[$0]!)" }.joined(separator: ", "))
         for record in history {
             guard let object = try? JSONSerialization.jsonObject(with: Data(record.utf8)) else { continue }
-            console.result("  " + NumberText.fields(object).joined(separator: ", "))
+            console.result("  " + NumberText.fields(MetricNames.currentKeys(object)).joined(separator: ", "))
         }
         console.result("parameters (\(counts.reduce(0, +)) values in \(parameters.count) tensors):")
         for (name, count) in zip(parameters, counts) {
@@ -43,7 +43,8 @@ struct InspectCommand: ParsableCommand {
         let optimizerTensors = names.count - parameters.count
         if optimizerTensors > 0 { console.result("optimizer state: \(optimizerTensors) tensors") }
         if let summary = summary {
-            let object = try? JSONSerialization.jsonObject(with: Data(summary.utf8))
+            // Runs written before the names were unified say `bitsPerDim`: shown under today's names.
+            let object = (try? JSONSerialization.jsonObject(with: Data(summary.utf8))).map(MetricNames.currentKeys)
             console.result("summary: " + (object.map { NumberText.fields($0).joined(separator: ", ") } ?? summary.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
     }

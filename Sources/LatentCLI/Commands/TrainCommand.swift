@@ -7,7 +7,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model; every hyper-parameter is a flag or a config-file key.",
-        discussion: TrainCommand.settingsHelp)
+        discussion: TrainCommand.settingsHelp())
 
     @Option(name: .long, help: "JSON or YAML file of settings (flags override it).")
     var config: String?
@@ -37,13 +37,16 @@ struct TrainCommand: ParsableCommand {
                                  valueName: "model-and-settings"))
     var words: [String] = []
 
-    static var settingsHelp: String {
+    /// The overview after `train --help`'s options: every model and every setting, in two
+    /// columns wrapped to `width` (the terminal's, `Console.screenWidth`) so that the help
+    /// formatter, which re-wraps only lines longer than the screen, keeps the columns.
+    static func settingsHelp(width: Int = Console.screenWidth) -> String {
         var lines = ["Models:"]
-        lines += ModelKind.allCases.map { "  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \($0.summary)" }
-        lines += ["", "Settings (flag --name value, or `name: value` in a config file); `latent train <model> --help` lists one model's, with their defaults:"]
+        for model in ModelKind.allCases { lines += columns("  " + model.rawValue, model.summary, at: 16, width: width) }
+        lines += [""] + wrap("Settings (flag --name value, or `name: value` in a config file); `latent train <model> --help` lists one model's, with their defaults:", width: width, indent: "")
         for key in SettingsSchema.keys {
             let scope = key.datasets.map { "data " + $0.joined(separator: ", ") } ?? key.scope.rawValue
-            lines.append("  --\(key.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(key.help) [\(scope); \(key.allowed)]")
+            lines += columns("  --" + key.name, "\(key.help) [\(scope); \(key.allowed)]", at: 24, width: width)
         }
         lines += ["", "Example: latent train vae --data mnist --epochs 10 --beta 2 --tensorboard tb/"]
         return lines.joined(separator: "\n")

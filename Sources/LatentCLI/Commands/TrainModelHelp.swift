@@ -33,25 +33,21 @@ extension TrainCommand {
         return model.map { ($0, data) }
     }
 
-    /// The help text of `model` on `data` (nil: the model's default data). Throws `CLIError` for
-    /// an unknown dataset or one the model cannot train on.
-    static func modelHelp(_ model: ModelKind, data: String?) throws -> String {
+    /// The help text of `model` on `data` (nil: the model's default data), wrapped to `width`
+    /// columns. Throws `CLIError` for an unknown dataset or one the model cannot train on.
+    static func modelHelp(_ model: ModelKind, data: String?, width: Int = Console.screenWidth) throws -> String {
         let settings = try RunSettings.resolve(model: model.rawValue, flags: data.map { ["data": $0] } ?? [:])
-        var lines = [
-            "latent train \(model.rawValue): \(model.summary)",
-            "",
-            "USAGE: latent train \(model.rawValue) [--<setting> <value> …] [--config <file>] [--output <folder>] [--tensorboard <folder>]",
-            "                    [--dry-run] [--quiet | --json]",
-            "",
-            "Settings of \(model.rawValue), with their defaults on --data \(settings.data) (other data: latent train \(model.rawValue) --data NAME --help).",
-            "Give them as flags (--name value) or as keys of a --config file (name: value):",
-        ]
+        let usage = "USAGE: latent train \(model.rawValue) "
+        var lines = wrap("latent train \(model.rawValue): \(model.summary)", width: width, indent: "") + [""]
+        lines += columns(usage, "[--<setting> <value> …] [--config <file>] [--output <folder>] [--tensorboard <folder>] [--dry-run] [--quiet | --json]",
+                         at: usage.count, width: width)
+        lines += [""] + wrap("Settings of \(model.rawValue), with their defaults on --data \(settings.data) (other data: latent train \(model.rawValue) --data NAME --help). Give them as flags (--name value) or as keys of a --config file (name: value):", width: width, indent: "")
         for key in SettingsSchema.keys {
             guard let value = settings.values[key.name] else { continue }
             lines.append("  --\(key.name) \(TrainCommand.shown(value))")
-            lines += wrap("\(key.help); \(key.allowed).", width: 100, indent: "      ")
+            lines += wrap("\(key.help); \(key.allowed).", width: width, indent: "      ")
         }
-        lines += ["", "`latent train --help` lists every model and the options of train itself (--resume, --dry-run, …)."]
+        lines += [""] + wrap("`latent train --help` lists every model and the options of train itself (--resume, --dry-run, …).", width: width, indent: "")
         return lines.joined(separator: "\n")
     }
 
@@ -63,6 +59,17 @@ extension TrainCommand {
         case let .string(v): return v.isEmpty ? "\"\"" : v
         default: return value.description
         }
+    }
+
+    /// `left`, then `text` from column `column` on, wrapped to `width` with its continuation lines
+    /// starting at that column too: a two-column help table that stays one. A `left` too wide for
+    /// its column puts the text on the next line.
+    static func columns(_ left: String, _ text: String, at column: Int, width: Int) -> [String] {
+        let indent = String(repeating: " ", count: column)
+        var lines = wrap(text, width: width, indent: indent)
+        guard !lines.isEmpty else { return [left] }
+        if left.count < column { lines[0] = left.padding(toLength: column, withPad: " ", startingAt: 0) + lines[0].dropFirst(column) } else { lines.insert(left, at: 0) }
+        return lines
     }
 
     /// `text` broken at spaces into lines of at most `width` characters, each after `indent`.

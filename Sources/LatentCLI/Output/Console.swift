@@ -1,4 +1,5 @@
 import Foundation
+import Latent
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,6 +30,15 @@ public final class Console {
     public init(mode: OutputMode, interactive: Bool? = nil) {
         self.mode = mode
         self.interactive = interactive ?? (isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb")
+    }
+
+    /// The columns help text is wrapped to: `$COLUMNS`, else the terminal's width, else 80 —
+    /// the width the help formatter wraps to — kept within 60…120 so a table stays readable.
+    public static var screenWidth: Int {
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns > 0 { return min(max(columns, 60), 120) }
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return min(max(Int(size.ws_col), 60), 120) }
+        return 80
     }
 
     /// A line of human-readable output (not in quiet or JSON mode).
@@ -67,18 +77,11 @@ public final class Console {
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 
-    /// `object` as compact JSON with sorted keys; non-finite numbers become null.
+    /// `object` as compact JSON (`JSONText`): sorted keys, a Float's value by its own shortest
+    /// digits (`0.001`, not `0.0010000000474974513`), non-finite numbers as null.
     public static func jsonLine(_ object: [String: Any]) -> String {
-        func clean(_ value: Any) -> Any {
-            switch value {
-            case let d as Double: return d.isFinite ? d : NSNull()
-            case let f as Float: return f.isFinite ? Double(f) : NSNull()
-            case let dict as [String: Any]: return dict.mapValues(clean)
-            case let list as [Any]: return list.map(clean)
-            default: return value
-            }
+        do { return try JSONText.line(object) } catch {
+            return (try? JSONText.line(["event": "error", "message": "cannot write this output as JSON: \(error)", "exit_code": 1])) ?? "{}"
         }
-        let data = (try? JSONSerialization.data(withJSONObject: clean(object), options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -14,6 +14,14 @@ public enum NumberText {
         return String(format: "%.\(digits)g", value)
     }
 
+    /// `value` rounded to `decimals` decimal places, for times and rates in JSON (a duration to
+    /// the millisecond, a throughput to a tenth): their further digits are noise.
+    public static func rounded(_ value: Double, decimals: Int) -> Double {
+        guard value.isFinite else { return value }
+        let scale = Foundation.pow(10, Double(decimals))
+        return (value * scale).rounded() / scale
+    }
+
     /// A metric of `latent eval`: four decimals (nats, bits/dim and scores read alike), whole
     /// numbers (active units) as integers, and four significant digits below 0.001, where four
     /// decimals would print 0.0000.

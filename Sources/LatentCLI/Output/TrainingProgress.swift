@@ -21,7 +21,7 @@ public final class TrainingProgress {
 
     /// The main parts of a loss, in display order (loss first).
     static func shownParts(_ parts: [String: Double]) -> [(String, Double)] {
-        let order = ["loss", "reconstruction", "kl", "beta", "nll", "bitsPerDim", "iwae_bound", "capacity"]
+        let order = ["loss", "reconstruction", "kl", "beta", "nll", MetricNames.bitsPerDim, "iwae_bound", "capacity"]
         return order.compactMap { k in parts[k].map { (k == "reconstruction" ? "rec" : k, $0) } }
     }
 
@@ -55,7 +55,8 @@ public final class TrainingProgress {
             guard now.timeIntervalSince(lastPrint) >= interval else { return }
             lastPrint = now
             console.json(["event": "progress", "epoch": p.epoch, "batch": p.batch, "batches": p.batchesPerEpoch,
-                          "step": p.step, "examples_per_second": rate, "eta_seconds": eta, "train": p.parts])
+                          "step": p.step, "examples_per_second": NumberText.rounded(rate, decimals: 1),
+                          "eta_seconds": NumberText.rounded(eta, decimals: 1), "train": p.parts])
         case .human:
             if console.interactive {
                 guard now.timeIntervalSince(lastPrint) >= 0.1 || p.batch == p.batchesPerEpoch else { return }
@@ -77,7 +78,7 @@ public final class TrainingProgress {
     public func epoch(_ report: EpochReport) {
         lastEvent = Date()
         if console.mode == .human && console.interactive { console.endStatus() }
-        console.json(["event": "epoch", "epoch": report.epoch, "step": report.step, "seconds": report.seconds,
+        console.json(["event": "epoch", "epoch": report.epoch, "step": report.step, "seconds": NumberText.rounded(report.seconds, decimals: 3),
                       "train": report.train, "test": report.test])
         let test = report.test.isEmpty ? "" : "  | test " + TrainingProgress.format(report.test)
         console.say(String(format: "epoch %d/%d  train %@%@  (%.1f s)", report.epoch, epochs,

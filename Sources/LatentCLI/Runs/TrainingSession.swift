@@ -188,17 +188,17 @@ public final class TrainingSession {
     private func writeSummary(_ final: [String: Double], seconds: Double, parameters: Int) throws {
         var record: [String: Any] = [
             "model": settings.model.rawValue, "data": settings.data, "epochs": history.last?.epoch ?? 0,
-            "test": final, "seconds": seconds, "parameters": parameters, "threads": Threads.count, "ranks": ranks,
+            "test": final, "seconds": NumberText.rounded(seconds, decimals: 3), "parameters": parameters, "threads": Threads.count, "ranks": ranks,
             "checkpoint": FileManager.default.fileExists(atPath: folder.bestCheckpoint.path) ? folder.bestCheckpoint.path : folder.lastCheckpoint.path,
         ]
         if let reduction = reduction {
             // Bytes each rank sends into the gradient sums per step, and the wait for them that
             // backward did not hide (docs/DISTRIBUTED.md has the cost model).
             record["allreduce_bytes_per_step"] = reduction.floatsPerStep * 4
-            record["allreduce_wait_ms_per_step"] = reduction.waitSecondsPerStep * 1000
+            record["allreduce_wait_ms_per_step"] = NumberText.rounded(reduction.waitSecondsPerStep * 1000, decimals: 4)
         }
         try AtomicFile.write(Console.jsonLine(record) + "\n", to: folder.summary)
-        console.json(["event": "done", "folder": folder.url.path, "test": final, "seconds": seconds])
+        console.json(["event": "done", "folder": folder.url.path, "test": final, "seconds": NumberText.rounded(seconds, decimals: 3)])
         console.result("done in \(String(format: "%.1f", seconds)) s — test \(TrainingProgress.format(final))")
         console.result("run folder: \(folder.url.path)  (report.html, pictures/, checkpoints/, metrics.jsonl)")
     }

@@ -80,9 +80,11 @@ public final class ConditionalVAE: Module, TrainableModel {
     }
 
     /// The importance-sampled estimate of log p(y|x) with K draws from q(z|x, y):
-    /// log (1/K) Σₖ p(y|x, zₖ) p(zₖ|x) / q(zₖ|x, y), `[B]` nats, in chunks with K · chunk ≤ `maxRows`.
+    /// log (1/K) Σₖ p(y|x, zₖ) p(zₖ|x) / q(zₖ|x, y), `[B]` nats, in chunks with K · chunk ≤ `maxRows`;
+    /// `progress(done, total)` hears after each chunk how many examples are done.
     public func conditionalLogLikelihood(condition x: Tensor, target y: Tensor, samples k: Int,
-                                         generator: RandomGenerator, maxRows: Int = 8192) -> Tensor {
+                                         generator: RandomGenerator, maxRows: Int = 8192,
+                                         progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Tensor {
         require(k > 0, "ConditionalVAE.conditionalLogLikelihood: samples must be positive, got \(k)")
         let n = x.shape[0], chunk = max(1, maxRows / k)
         var parts: [Tensor] = []
@@ -95,6 +97,7 @@ public final class ConditionalVAE: Module, TrainableModel {
             let logW = likelihood(condition: xc, z: z).logProb(yc) + conditionalPrior(xc).logProb(z) - q.logProb(z)
             parts.append(ImportanceSampling.logMeanExp(logW))
             start = end
+            progress?(end, n)
         }
         return Tensor.concat(parts, axis: 0)
     }

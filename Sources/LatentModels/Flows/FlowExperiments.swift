@@ -122,7 +122,7 @@ public enum FlowExperiments {
                 objective.loss.backward()
                 optimizer.step()
                 step += 1
-                if step % 50 == 0 { progress?(step, objective.parts["bitsPerDim"] ?? .nan) }
+                if step % 50 == 0 { progress?(step, objective.parts[MetricNames.bitsPerDim] ?? .nan) }
             }
         }
         let seconds = Date().timeIntervalSince(start)

@@ -70,15 +70,15 @@ public final class FlowModel: Module, TrainableModel {
     public func trainingLoss(_ batch: Batch, step: Int, generator: RandomGenerator) -> TrainingLoss {
         let nll = negativeLogLikelihood(batch, generator: generator)
         var parts = ["nll": Double(nll.item)]
-        if configuration.image != nil { parts["bitsPerDim"] = parts["nll"]! / (Double(features) * Foundation.log(2.0)) }
+        if configuration.image != nil { parts[MetricNames.bitsPerDim] = parts["nll"]! / (Double(features) * Foundation.log(2.0)) }
         return TrainingLoss(loss: nll, parts: parts)
     }
 
-    /// `nll` (nats per example) and, for image models, `bitsPerDim` on the 8-bit data.
+    /// `nll` (nats per example) and, for image models, `bits_per_dim` on the 8-bit data.
     public func evaluationMetrics(_ batch: Batch, generator: RandomGenerator) -> [String: Double] {
         let nll = Double(withoutGrad { negativeLogLikelihood(batch, generator: generator).item })
         var metrics = ["nll": nll]
-        if configuration.image != nil { metrics["bitsPerDim"] = nll / (Double(features) * Foundation.log(2.0)) }
+        if configuration.image != nil { metrics[MetricNames.bitsPerDim] = nll / (Double(features) * Foundation.log(2.0)) }
         return metrics
     }
 

@@ -32,11 +32,16 @@ public struct BetaVAEScore {
     }
 
     /// The metric for any data with independent discrete factors of the given sizes: `codes` maps
-    /// rows of factor indices (one row per example) to codes `[N, L]`.
+    /// rows of factor indices (one row per example) to codes `[N, L]`. `progress(done, total)`
+    /// hears after every `codes` call how many of the (trainPoints + testPoints) · 2 · pairsPerPoint
+    /// examples are encoded.
     public static func measure(factorSizes sizes: [Int], codes encodeRows: ([[Int]]) -> Tensor, trainPoints: Int = 800,
-                               testPoints: Int = 400, pairsPerPoint: Int = 64, generator: RandomGenerator) -> BetaVAEScore {
+                               testPoints: Int = 400, pairsPerPoint: Int = 64, generator: RandomGenerator,
+                               progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> BetaVAEScore {
         require(trainPoints > 1 && testPoints > 0 && pairsPerPoint > 0 && sizes.count > 1 && sizes.allSatisfy { $0 > 1 },
                 "BetaVAEScore: need trainPoints > 1, testPoints > 0, pairsPerPoint > 0 and at least two factors with ≥ 2 values, got \(trainPoints), \(testPoints), \(pairsPerPoint), \(sizes)")
+        let total = (trainPoints + testPoints) * 2 * pairsPerPoint
+        var encoded = 0
         func points(_ count: Int) -> (features: [[Float]], labels: [Int]) {
             var features: [[Float]] = [], labels: [Int] = []
             // Encode several points' pairs per call: rows 2i and 2i+1 are a pair.
@@ -56,6 +61,8 @@ public struct BetaVAEScore {
                     }
                 }
                 let z = withoutGrad { encodeRows(rows) }
+                encoded += rows.count
+                progress?(encoded, total)
                 let l = z.shape[1], v = z.scalars
                 for (p, k) in ks.enumerated() {
                     var mean = [Float](repeating: 0, count: l)

@@ -34,13 +34,23 @@ public struct FactorVAEScore {
 
     /// The metric for any data with independent discrete factors of the given sizes: `codes`
     /// maps rows of factor indices (one row per example) to codes `[N, L]` — for a model, render
-    /// the examples and encode them.
-    public static func measure(factorSizes sizes: [Int], codes encodeRows: ([[Int]]) -> Tensor, trainVotes: Int = 500,
+    /// the examples and encode them. `progress(done, total)` hears after every `codes` call how
+    /// many of the referenceSize + (trainVotes + testVotes) · batchSize examples are encoded.
+    public static func measure(factorSizes sizes: [Int], codes encodeRowsOfFactors: ([[Int]]) -> Tensor, trainVotes: Int = 500,
                                testVotes: Int = 300, batchSize: Int = 64, referenceSize: Int = 5000,
-                               collapsedScale: Double = 0.05, generator: RandomGenerator) -> FactorVAEScore {
+                               collapsedScale: Double = 0.05, generator: RandomGenerator,
+                               progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> FactorVAEScore {
         require(trainVotes > 0 && testVotes > 0 && batchSize > 1 && referenceSize > 1 && !sizes.isEmpty && sizes.allSatisfy { $0 > 1 },
                 "FactorVAEScore: need positive vote counts, batchSize > 1, referenceSize > 1 and factors with ≥ 2 values, got \(trainVotes), \(testVotes), \(batchSize), \(referenceSize), \(sizes)")
         func randomRow() -> [Int] { sizes.map { generator.nextInt(below: $0) } }
+        let total = referenceSize + (trainVotes + testVotes) * batchSize
+        var encoded = 0
+        func encodeRows(_ rows: [[Int]]) -> Tensor {
+            let codes = encodeRowsOfFactors(rows)
+            encoded += rows.count
+            progress?(encoded, total)
+            return codes
+        }
         // Reference scale of every dimension.
         var reference: [Tensor] = []
         var done = 0

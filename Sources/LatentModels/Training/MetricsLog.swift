@@ -15,8 +15,9 @@ public struct MetricsLog {
     /// Appends `record` as one line (`line(_:)`).
     public func append(_ record: [String: Any]) throws { try append(line: try MetricsLog.line(record)) }
 
-    /// `record` as one line of the log, without the newline: sorted keys, non-finite numbers as
-    /// the strings "nan", "inf", "-inf" (JSON has no literal for them).
+    /// `record` as one line of the log, without the newline (`JSONText`: sorted keys, a Float
+    /// learning rate as `0.001`), non-finite numbers as the strings "nan", "inf", "-inf" (JSON has
+    /// no literal for them).
     public static func line(_ record: [String: Any]) throws -> String {
         var clean: [String: Any] = [:]
         for (key, value) in record {
@@ -26,7 +27,7 @@ public struct MetricsLog {
                 clean[key] = value
             }
         }
-        return String(decoding: try JSONSerialization.data(withJSONObject: clean, options: [.sortedKeys]), as: UTF8.self)
+        return try JSONText.line(clean)
     }
 
     /// Appends one line made by `line(_:)`.

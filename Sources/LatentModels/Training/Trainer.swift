@@ -96,7 +96,7 @@ public final class Trainer<Model: TrainableModel> {
             }
             epoch += 1
             let report = EpochReport(epoch: epoch, step: step, train: trainMetrics, test: testMetrics,
-                                     seconds: Date().timeIntervalSince(start), learningRate: Double(optimizer.learningRate))
+                                     seconds: (Date().timeIntervalSince(start) * 1000).rounded() / 1000, learningRate: Double(optimizer.learningRate))
             let watched = (test == nil ? trainMetrics : testMetrics)[configuration.bestMetric]
             let improved = watched.map { $0 < bestValue } ?? false
             if improved, let value = watched { bestValue = value }

@@ -83,7 +83,8 @@ extension Trainer {
         }
         let savedBest = try field(CheckpointKey.best) { Double($0).flatMap { $0.isNaN ? nil : $0 } }
         let savedSeed = try field(CheckpointKey.seed) { UInt64($0) }
-        // Older checkpoints (before mid-epoch saves and stored history) lack the keys below.
+        // Older checkpoints (before mid-epoch saves and stored history) lack the keys below;
+        // their loss parts may carry old names (`bitsPerDim`), read under today's (`MetricNames`).
         var position = EpochPosition(batches: try count(CheckpointKey.epochBatches, default: 0),
                                      examples: try count(CheckpointKey.epochExamples, default: 0))
         if metadata[CheckpointKey.epochSums] != nil {
@@ -94,7 +95,7 @@ extension Trainer {
                     guard let number = Double(value), number.isFinite else { return nil }
                     sums[key] = number
                 }
-                return sums
+                return MetricNames.current(sums)
             }
         }
         var records: [String] = []
@@ -102,7 +103,7 @@ extension Trainer {
             records = try field(CheckpointKey.history) { text -> [String]? in
                 guard let lines = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String],
                       lines.count == savedEpoch, lines.allSatisfy({ !$0.contains("\n") }) else { return nil }
-                return lines
+                return lines.map(MetricNames.currentLine)
             }
         }
         let savedBatch = try count(CheckpointKey.batchExamples, default: 0)

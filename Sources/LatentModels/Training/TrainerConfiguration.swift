@@ -51,7 +51,7 @@ public struct EpochReport {
     public var train: [String: Double]
     /// Batch-size-weighted means of `evaluationMetrics` over the test loader (empty without one).
     public var test: [String: Double]
-    /// Wall-clock seconds the epoch took (training and evaluation).
+    /// Wall-clock seconds the epoch took (training and evaluation), to the millisecond.
     public var seconds: Double
     /// The learning rate of the epoch's last step.
     public var learningRate: Double

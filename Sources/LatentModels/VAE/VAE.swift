@@ -81,8 +81,10 @@ public final class VAE: Module, TrainableModel {
     }
 
     /// The importance-weighted estimate of log p(x) with K samples, `[B]` nats (a lower bound,
-    /// increasing in K). Examples are processed in chunks so that K · chunk ≤ `maxRows`.
-    public func logMarginal(_ x: Tensor, samples k: Int, generator: RandomGenerator, maxRows: Int = 8192) -> Tensor {
+    /// increasing in K). Examples are processed in chunks so that K · chunk ≤ `maxRows`;
+    /// `progress(done, total)` hears after each chunk how many examples are done.
+    public func logMarginal(_ x: Tensor, samples k: Int, generator: RandomGenerator, maxRows: Int = 8192,
+                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Tensor {
         require(k > 0, "VAE.logMarginal: samples must be positive, got \(k)")
         let n = x.shape[0]
         let chunk = max(1, maxRows / k)
@@ -92,6 +94,7 @@ public final class VAE: Module, TrainableModel {
             let end = min(n, start + chunk)
             parts.append(ImportanceSampling.logMeanExp(logImportanceWeights(x.slice(axis: 0, from: start, to: end), samples: k, generator: generator)))
             start = end
+            progress?(end, n)
         }
         return Tensor.concat(parts, axis: 0)
     }
@@ -128,7 +131,7 @@ public final class VAE: Module, TrainableModel {
     /// `"loss"` (−ELBO, β = 1), `"reconstruction"`, `"kl"`, and `"nll_iwae"` when
     /// `evaluationImportanceSamples` > 0 — per-example means in nats. With the discretized
     /// logistic likelihood (a probability mass over the pixel levels, so −ELBO bounds −log P(x) of
-    /// the discrete image), also `"bitsPerDim"`: −ELBO / (D · ln 2) over the D pixel values, an
+    /// the discrete image), also `"bits_per_dim"`: −ELBO / (D · ln 2) over the D pixel values, an
     /// upper bound on the model's bits/dim, comparable with a flow's.
     /// For the WAE objective: `"loss"` (reconstruction + λ·MMD²), `"reconstruction"` and `"mmd"` instead.
     public func evaluationMetrics(_ batch: Batch, generator: RandomGenerator) -> [String: Double] {
@@ -141,7 +144,7 @@ public final class VAE: Module, TrainableModel {
         let r = Double(t.reconstruction.mean().item), kl = Double(t.kl.mean().item)
         var metrics = ["loss": r + kl, "reconstruction": r, "kl": kl]
         if case .discretizedLogistic = decoder.likelihood {
-            metrics["bitsPerDim"] = (r + kl) / (Double(decoder.outputShape.reduce(1, *)) * Foundation.log(2.0))
+            metrics[MetricNames.bitsPerDim] = (r + kl) / (Double(decoder.outputShape.reduce(1, *)) * Foundation.log(2.0))
         }
         if evaluationImportanceSamples > 0 {
             metrics["nll_iwae"] = -Double(logMarginal(batch.x, samples: evaluationImportanceSamples, generator: generator).mean().item)

@@ -75,7 +75,7 @@ final class GlowSplitPriorTests: XCTestCase {
             let model = FlowModel(configuration: configuration)
             let k = ImageFlowTestData.images(16, seed: 4).reshaped([16, 1, 4, 4])
             let metrics = model.evaluationMetrics(Batch(x: k, y: ImageFlowTestData.context(configuration, rows: 16)), generator: RandomGenerator(seed: 5))
-            XCTAssertTrue(metrics["bitsPerDim"]!.isFinite && metrics["bitsPerDim"]! > 0)
+            XCTAssertTrue(metrics["bits_per_dim"]!.isFinite && metrics["bits_per_dim"]! > 0)
             FlowTestSupport.perturb(model, std: 0.05)
             let x = try model.sample(16, context: ImageFlowTestData.context(configuration, rows: 16), temperature: 0.7, generator: RandomGenerator(seed: 6))
             XCTAssertTrue(x.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })

@@ -40,7 +40,7 @@ final class ImageFlowTests: XCTestCase {
             let model = FlowModel(configuration: configuration)
             let k = ImageFlowTestData.images(16, seed: 2).reshaped([16, 1, 4, 4])
             let metrics = model.evaluationMetrics(Batch(x: k, y: ImageFlowTestData.context(configuration, rows: 16)), generator: RandomGenerator(seed: 3))
-            XCTAssertTrue(metrics["bitsPerDim"]!.isFinite && metrics["bitsPerDim"]! > 0)
+            XCTAssertTrue(metrics["bits_per_dim"]!.isFinite && metrics["bits_per_dim"]! > 0)
             let x = try model.sample(16, context: ImageFlowTestData.context(configuration, rows: 16), temperature: 0.7, generator: RandomGenerator(seed: 4))
             XCTAssertEqual(x.shape, [16, 16])
             XCTAssertTrue(x.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })

@@ -21,7 +21,7 @@ final class ImagePipelineTests: XCTestCase {
         configuration.base = .standardLogistic
         let model = FlowModel(configuration: configuration)
         let metrics = model.evaluationMetrics(Batch(x: pixels(64, seed: 1)), generator: RandomGenerator(seed: 2))
-        XCTAssertEqual(metrics["bitsPerDim"]!, 8, accuracy: 1e-5)
+        XCTAssertEqual(metrics["bits_per_dim"]!, 8, accuracy: 1e-5)
         XCTAssertEqual(metrics["nll"]!, 4 * Foundation.log(256.0), accuracy: 1e-4)
     }
 
@@ -44,7 +44,7 @@ final class ImagePipelineTests: XCTestCase {
         }
         logDensity /= 32
         let expected = (-logDensity + 4 * Foundation.log(256.0)) / (4 * Foundation.log(2.0))
-        XCTAssertEqual(metrics["bitsPerDim"]!, expected, accuracy: 1e-4)
+        XCTAssertEqual(metrics["bits_per_dim"]!, expected, accuracy: 1e-4)
         XCTAssertEqual(ImagePreprocessing().bitsPerDimension(logDensity: 0, dimensions: 784), 8, accuracy: 1e-12)
     }
 
@@ -58,6 +58,6 @@ final class ImagePipelineTests: XCTestCase {
         let samples = try model.sample(200, temperature: 0.8, generator: RandomGenerator(seed: 5))
         XCTAssertTrue(samples.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
         let loss = model.trainingLoss(Batch(x: pixels(16, seed: 6)), step: 0, generator: RandomGenerator(seed: 7))
-        XCTAssertEqual(loss.parts["bitsPerDim"]!, loss.parts["nll"]! / (4 * Foundation.log(2.0)), accuracy: 1e-9)
+        XCTAssertEqual(loss.parts["bits_per_dim"]!, loss.parts["nll"]! / (4 * Foundation.log(2.0)), accuracy: 1e-9)
     }
 }

@@ -75,11 +75,11 @@ final class VAETests: XCTestCase {
         let vae = try config.build()
         let x = Tensor(shape: [2, 3, 32, 32], scalars: (0..<6144).map { Float(($0 * 37 + 11) % 256) / 255 })
         let metrics = vae.evaluationMetrics(Batch(x: x), generator: RandomGenerator(seed: 6))
-        let bits = try XCTUnwrap(metrics["bitsPerDim"])
+        let bits = try XCTUnwrap(metrics["bits_per_dim"])
         XCTAssertEqual(bits, metrics["loss"]! / (3072 * log(2.0)), accuracy: 1e-9)
         XCTAssertTrue(bits.isFinite && bits > 0, "bits/dim \(bits)")
         XCTAssertNil(try VAEConfiguration(architecture: .convolutional, imageShape: [1, 28, 28], hidden: []).build()
-            .evaluationMetrics(Batch(x: Tensor.zeros([1, 1, 28, 28])), generator: RandomGenerator(seed: 1))["bitsPerDim"],
+            .evaluationMetrics(Batch(x: Tensor.zeros([1, 1, 28, 28])), generator: RandomGenerator(seed: 1))["bits_per_dim"],
                      "Bernoulli on [0, 1] pixels is not a mass over 8-bit levels: no bits/dim")
         XCTAssertTrue(VAEConfiguration(architecture: .convolutional, imageShape: [3, 30, 30], hidden: []).problems()
             .contains { $0.contains("28×28, 32×32 or 64×64") })
