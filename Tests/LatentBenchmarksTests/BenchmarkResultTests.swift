@@ -39,3 +39,32 @@ final class BenchmarkResultTests: XCTestCase {
         for key in object.keys { XCTAssertNil(key.range(of: "[A-Z]", options: .regularExpression), "camelCase key \(key)") }
     }
 }
+
+/// The peers' scripts print Latent's field names and the comparison table reads only those: a
+/// renamed field in one place and not the others would leave the table's columns empty.
+final class BenchmarkScriptKeysTests: XCTestCase {
+    func testPeerScriptsAndTheTableUseBenchmarkResultsKeys() throws {
+        var r = BenchmarkResult(workload: .glow, stepsPerSecond: 2, threads: 1, repeats: 1, steps: 1, parameters: 10)
+        r.setQuality(["test_bits_per_dim": 1.5], seconds: 1)
+        let keys = Set(try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.jsonLine().utf8)) as? [String: Any]).keys)
+        let bench = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("bench")
+        func names(_ file: String, _ pattern: String, after start: String? = nil) throws -> Set<String> {
+            var text = try String(contentsOf: bench.appendingPathComponent(file), encoding: .utf8)
+            if let start, let from = text.range(of: start) {   // up to the closing brace of that dictionary
+                text = String(text[from.upperBound...])
+                text = String(text[..<(text.range(of: "\n    }")?.lowerBound ?? text.endIndex)])
+            }
+            let regex = try NSRegularExpression(pattern: pattern, options: .anchorsMatchLines)
+            return Set(regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range(at: 1), in: text)!]) })
+        }
+        // peer_common.py's result dictionary and the fields it adds.
+        let printed = try names("peer_common.py", #"^\s+"([A-Za-z_]+)": "#, after: "result = {").union(names("peer_common.py", #"result\["([A-Za-z_]+)"\]"#))
+        XCTAssertTrue(printed.isSuperset(of: ["throughput", "steps_per_second", "batch_size", "flops_per_step", "fraction_of_peak"]), "\(printed.sorted())")
+        XCTAssertEqual(printed.subtracting(keys), [], "peer_common.py prints fields latent bench does not")
+        // The table inside compare_peers.sh.
+        let read = try names("compare_peers.sh", #"(?:first|l|r|c)\['([A-Za-z_]+)'\]"#).union(names("compare_peers.sh", #"(?:r|\))\["([A-Za-z_]+)"\]"#))
+        XCTAssertTrue(read.isSuperset(of: ["peak_gflops_per_thread", "fraction_of_peak", "throughput"]), "\(read.sorted())")
+        XCTAssertEqual(read.subtracting(keys), [], "compare_peers.sh reads fields latent bench does not write")
+    }
+}

@@ -41,14 +41,15 @@ final class CIFAR10TrainingTests: XCTestCase {
                             "--output", "vae"] + common)
         let vae = try summary(latent, "vae")
         let vaeBits = try XCTUnwrap(vae["bits_per_dim"]), loss = try XCTUnwrap(vae["loss"])
-        XCTAssertEqual(vaeBits, loss / (3072 * log(2.0)), accuracy: 1e-9, "bits/dim is −ELBO over 3×32×32 values in bits")
+        // A Float32 loss is written with a Float's digits: the ratio holds to Float precision.
+        XCTAssertEqual(vaeBits, loss / (3072 * log(2.0)), accuracy: 1e-6 * vaeBits, "bits/dim is −ELBO over 3×32×32 values in bits")
         // Uniform random pixels carry 8 bits each; an untrained model can only do worse, but not absurdly.
         XCTAssertTrue(vaeBits > 7.9 && vaeBits < 20, "VAE bits/dim \(vaeBits)")
 
         try latent.succeed(["train", "glow", "--layers", "1", "--hidden", "4", "--scales", "1", "--output", "glow"] + common)
         let glow = try summary(latent, "glow")
         let glowBits = try XCTUnwrap(glow["bits_per_dim"])
-        XCTAssertEqual(glowBits, try XCTUnwrap(glow["nll"]) / (3072 * log(2.0)), accuracy: 1e-9)
+        XCTAssertEqual(glowBits, try XCTUnwrap(glow["nll"]) / (3072 * log(2.0)), accuracy: 1e-6 * glowBits)
         XCTAssertTrue(glowBits > 7.9 && glowBits < 20, "Glow bits/dim \(glowBits)")
 
         let samples = try latent.succeed(["sample", "glow", "--count", "4", "--output", "s.npy", "--quiet"])

@@ -29,7 +29,8 @@ final class TrainCycleTests: XCTestCase {
         let nll = try XCTUnwrap(metrics["nll_iwae50_first100"]), elbo = try XCTUnwrap(metrics["negative_elbo_first100"])
         XCTAssertTrue(nll.isFinite && nll > 50 && nll < 600, "IWAE NLL \(nll)")
         XCTAssertLessThanOrEqual(nll, elbo + 1e-3)
-        XCTAssertEqual(metrics["elbo_gap_first100"]!, elbo - nll, accuracy: 1e-9)
+        // Float32 results are written with a Float's digits: the identity holds to Float precision.
+        XCTAssertEqual(metrics["elbo_gap_first100"]!, elbo - nll, accuracy: 1e-6 * abs(elbo))
         XCTAssertNotNil(metrics["active_units"])
 
         // sample: a .npy array of images in [0, 1], and a PNG grid.

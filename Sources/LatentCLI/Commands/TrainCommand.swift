@@ -38,11 +38,11 @@ struct TrainCommand: ParsableCommand {
     var words: [String] = []
 
     /// The overview after `train --help`'s options: every model and every setting, in two
-    /// columns wrapped to `width` (the terminal's, `Console.screenWidth`) so that the help
-    /// formatter, which re-wraps only lines longer than the screen, keeps the columns.
-    static func settingsHelp(width: Int = Console.screenWidth) -> String {
+    /// columns wrapped to `width` — one column short of the terminal's (`Console.screenWidth`),
+    /// since the help formatter re-wraps every line that reaches the last column.
+    static func settingsHelp(width: Int = Console.screenWidth - 1) -> String {
         var lines = ["Models:"]
-        for model in ModelKind.allCases { lines += columns("  " + model.rawValue, model.summary, at: 16, width: width) }
+        for model in ModelKind.allCases { lines += columns("  " + model.rawValue, model.summary, at: 17, width: width) }
         lines += [""] + wrap("Settings (flag --name value, or `name: value` in a config file); `latent train <model> --help` lists one model's, with their defaults:", width: width, indent: "")
         for key in SettingsSchema.keys {
             let scope = key.datasets.map { "data " + $0.joined(separator: ", ") } ?? key.scope.rawValue

@@ -34,8 +34,9 @@ extension TrainCommand {
     }
 
     /// The help text of `model` on `data` (nil: the model's default data), wrapped to `width`
-    /// columns. Throws `CLIError` for an unknown dataset or one the model cannot train on.
-    static func modelHelp(_ model: ModelKind, data: String?, width: Int = Console.screenWidth) throws -> String {
+    /// columns (one short of the terminal's, as `settingsHelp`). Throws `CLIError` for an unknown
+    /// dataset or one the model cannot train on.
+    static func modelHelp(_ model: ModelKind, data: String?, width: Int = Console.screenWidth - 1) throws -> String {
         let settings = try RunSettings.resolve(model: model.rawValue, flags: data.map { ["data": $0] } ?? [:])
         let usage = "USAGE: latent train \(model.rawValue) "
         var lines = wrap("latent train \(model.rawValue): \(model.summary)", width: width, indent: "") + [""]
