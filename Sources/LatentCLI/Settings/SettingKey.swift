@@ -60,7 +60,7 @@ public struct SettingKey {
     public var allowed: String {
         switch kind {
         case let .int(r): return "an integer in \(r.lowerBound)…\(r.upperBound)"
-        case let .double(r): return "a number in \(r.lowerBound)…\(r.upperBound)"
+        case let .double(r): return "a number in \(NumberText.short(r.lowerBound))…\(NumberText.short(r.upperBound))"
         case .bool: return "true or false"
         case let .choice(words): return "one of " + words.joined(separator: ", ")
         case let .ints(r): return "a list of integers in \(r.lowerBound)…\(r.upperBound) (e.g. 64,64)" + (allowsEmpty ? ", or [] for none" : "")

@@ -52,10 +52,12 @@ public struct LatentDiagnostics {
             let active = activity.filter { $0 > activityThreshold }.count
             let mi = mutualInformation(DiagonalGaussian(loc: loc, logScale: logScale), generator: generator)
             var warnings: [String] = []
+            // Four significant digits: a Float32 KL printed as a Double reads 0.02820604480803013.
+            let shown = String(format: "%.4g", kl)
             if !kl.isFinite || kl > explosionKL {
-                warnings.append("KL explosion: KL = \(kl) nats per example (threshold \(explosionKL)); lower the learning rate or clamp log-scales")
+                warnings.append("KL explosion: KL = \(shown) nats per example (threshold \(String(format: "%g", explosionKL))); lower the learning rate or clamp log-scales")
             } else if kl < collapseKL || active == 0 {
-                warnings.append("posterior collapse: KL = \(kl) nats per example, \(active) of \(activity.count) units active; try KL warm-up, free bits or a weaker decoder")
+                warnings.append("posterior collapse: KL = \(shown) nats per example, \(active) of \(activity.count) units active; try KL warm-up, free bits or a weaker decoder")
             }
             return LatentDiagnostics(klPerDimension: klPerDimension, kl: kl, activity: activity, activeUnits: active,
                                      mutualInformation: mi, warnings: warnings)
