@@ -9,7 +9,7 @@ import Latent
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Train a small VAE and a small flow on built-in data (about a minute) and write pictures and reports.")
+        abstract: "Train a small VAE and a small flow on built-in data (under a minute on 2 cores) and write pictures and reports.")
 
     @Option(name: .long, help: "Folder for the demo's runs.")
     var output = "latent-demo"
