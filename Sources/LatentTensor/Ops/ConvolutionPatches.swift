@@ -2,7 +2,7 @@ import CLatentKernels
 
 /// The implicit-GEMM path of `conv2d` and `convTranspose2d`: images are turned channels-last
 /// (`[N, H, W, C]`) and the patch matrix P`[N·L, kh·kw·C]` is never stored: the GEMM gathers its
-/// rows while it packs its panels (`lk_sgemm_rows_parallel` with `lk_patches_fill`). A patch row
+/// rows while it packs its panels (`lk_sgemm_ex_parallel` with `lk_patches_fill`). A patch row
 /// is then `kh` runs of `kw·C` contiguous floats instead of `kh·kw·C` single gathers from strided
 /// NCHW rows, and the 10–25 MB column matrices of the explicit path are neither written nor read
 /// back. The input gradient of conv2d (and the forward of convTranspose2d) still forms a patch
@@ -83,8 +83,8 @@ extension Tensor {
         let yh = Tensor(uninitializedShape: [n * l, o])
         if let b = bias { for r in 0..<(n * l) { (yh.storage.pointer + r * o).update(from: b.storage.pointer, count: o) } }
         ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
-            lk_sgemm_rows_parallel(0, 1, n * l, o, rows, 1, nil, 0, patches, wr.storage.pointer, rows, nil,
-                                   bias == nil ? 0 : 1, yh.storage.pointer, o, threads)
+            lk_sgemm_ex_parallel(0, 1, n * l, o, rows, 1, nil, 0, patches, wr.storage.pointer, rows, nil,
+                                   bias == nil ? 0 : 1, yh.storage.pointer, o, 0, threads)
         }
         let out = Tensor(uninitializedShape: [n, o, oh, ow])
         ConvolutionPatches.transpose(yh.storage.pointer, batch: n, rows: l, cols: o, out.storage.pointer)
@@ -108,8 +108,8 @@ extension Tensor {
             if needW {
                 let gwr = Tensor(uninitializedShape: [o, rows])
                 ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
-                    lk_sgemm_rows_parallel(1, 0, o, rows, n * l, 1, gyh.storage.pointer, o, nil, nil, 0, patches,
-                                           0, gwr.storage.pointer, rows, threads)
+                    lk_sgemm_ex_parallel(1, 0, o, rows, n * l, 1, gyh.storage.pointer, o, nil, nil, 0, patches,
+                                           0, gwr.storage.pointer, rows, 0, threads)
                 }
                 let gw = Tensor(uninitializedShape: [o, c, geo.kh, geo.kw])
                 lk_transpose_batch(gwr.storage.pointer, o, taps, c, gw.storage.pointer)
@@ -152,16 +152,16 @@ extension Tensor {
             ConvolutionPatches.withPatches(gyh.storage.pointer, images: n, geo, outH: h, outW: w) { patches in
                 if needX {
                     let gxh = Tensor(uninitializedShape: [n * l, cin])
-                    lk_sgemm_rows_parallel(0, 1, n * l, cin, rows, 1, nil, 0, patches, wt.storage.pointer, rows, nil,
-                                           0, gxh.storage.pointer, cin, threads)
+                    lk_sgemm_ex_parallel(0, 1, n * l, cin, rows, 1, nil, 0, patches, wt.storage.pointer, rows, nil,
+                                           0, gxh.storage.pointer, cin, 0, threads)
                     let gx = Tensor(uninitializedShape: inputShape)
                     ConvolutionPatches.transpose(gxh.storage.pointer, batch: n, rows: l, cols: cin, gx.storage.pointer)
                     grads[0] = gx
                 }
                 if needW {
                     let gwt = Tensor(uninitializedShape: [cin, rows])
-                    lk_sgemm_rows_parallel(1, 0, cin, rows, n * l, 1, xh.storage.pointer, cin, nil, nil, 0, patches,
-                                           0, gwt.storage.pointer, rows, threads)
+                    lk_sgemm_ex_parallel(1, 0, cin, rows, n * l, 1, xh.storage.pointer, cin, nil, nil, 0, patches,
+                                           0, gwt.storage.pointer, rows, 0, threads)
                     let gw = Tensor(uninitializedShape: [cin, cout, geo.kh, geo.kw])
                     lk_transpose_batch(gwt.storage.pointer, cin, taps, cout, gw.storage.pointer)
                     grads[1] = gw
