@@ -81,7 +81,10 @@ extension Tensor {
         let wr = Tensor(uninitializedShape: [o, geo.kh, geo.kw, c])
         lk_transpose_batch(weight.storage.pointer, o, c, taps, wr.storage.pointer)
         let yh = Tensor(uninitializedShape: [n * l, o])
-        if let b = bias { for r in 0..<(n * l) { (yh.storage.pointer + r * o).update(from: b.storage.pointer, count: o) } }
+        if let b = bias {
+            let (y, bp) = (yh.storage.pointer, b.storage.pointer)
+            parallelBlocks(n * l) { rows in for r in rows { (y + r * o).update(from: bp, count: o) } }
+        }
         ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
             lk_sgemm_ex_parallel(0, 1, n * l, o, rows, 1, nil, 0, patches, wr.storage.pointer, rows, nil,
                                    bias == nil ? 0 : 1, yh.storage.pointer, o, 0, threads)
