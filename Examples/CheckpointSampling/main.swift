@@ -1,8 +1,8 @@
 // Save a model, load it back, sample from it. Trains a small MLP VAE on sprites with `Trainer`
 // (which writes checkpoints), rebuilds it from `best.safetensors` alone and writes a grid of samples.
 //
-//     swift run -c release example-checkpoint [--epochs N] [--train-size N] [--output DIR]
-//         (defaults 3 epochs of 2048 sprites, ./checkpoint-example)
+//     swift run -c release example-checkpoint [--epochs N] [--train-size N] [--hidden N] [--output DIR]
+//         (defaults: 8 epochs of 2048 sprites, 512 hidden units, ./checkpoint-example)
 //     swift run -c release example-checkpoint --checkpoint runs/vae/checkpoints/best.safetensors
 //         (a checkpoint of `latent train vae …`: only loads it and samples)
 import Foundation
@@ -14,7 +14,8 @@ func option(_ name: String) -> String? {
     return args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 }
 let output = URL(fileURLWithPath: option("--output") ?? "checkpoint-example")
-let (epochs, trainSize) = (Int(option("--epochs") ?? "3") ?? 3, Int(option("--train-size") ?? "2048") ?? 2048)
+let epochs = Int(option("--epochs") ?? "8") ?? 8, trainSize = Int(option("--train-size") ?? "2048") ?? 2048
+let hidden = Int(option("--hidden") ?? "512") ?? 512
 
 do {
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -24,7 +25,7 @@ do {
         vae = try VAE.load(checkpointFrom: URL(fileURLWithPath: path), configurationKey: "latent.model_configuration").vae
     } else {
         // 1. Train, with the configuration in every checkpoint's metadata so the file can rebuild the model.
-        let configuration = VAEConfiguration(architecture: .mlp, imageShape: [1, 64, 64], latent: 8, hidden: [256])
+        let configuration = VAEConfiguration(architecture: .mlp, imageShape: [1, 64, 64], latent: 8, hidden: [hidden])
         let model = try configuration.build()
         let rng = RandomGenerator(seed: 0)
         let train = DataLoader(Sprites.random(count: trainSize, generator: rng).dataset, batchSize: 64, seed: 0)
@@ -32,7 +33,7 @@ do {
         let folder = output.appendingPathComponent("checkpoints")
         var settings = TrainerConfiguration(epochs: epochs, checkpointDirectory: folder)
         settings.checkpointMetadata[VAE.configurationKey] = try configuration.json()
-        let trainer = Trainer(model: model, optimizer: Adam(model.namedParameters(), learningRate: 1e-3), configuration: settings)
+        let trainer = Trainer(model: model, optimizer: Adam(model.namedParameters(), learningRate: 2e-3), configuration: settings)
         for report in try trainer.fit(train: train, test: test) {
             print(String(format: "epoch %d  test -ELBO %.2f nats", report.epoch, report.test["loss"]!))
         }

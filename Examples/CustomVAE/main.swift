@@ -2,7 +2,7 @@
 //
 //     swift run -c release example-custom-vae                      # 64×64 sprites made on the fly
 //     swift run -c release example-custom-vae --data-dir /data     # MNIST from /data/mnist/*.gz
-//     options: --steps N (default 600)
+//     options: --steps N (default 400)
 import Foundation
 import Latent
 
@@ -11,7 +11,7 @@ func option(_ name: String) -> String? {
     let args = CommandLine.arguments
     return args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 }
-let steps = Int(option("--steps") ?? "600") ?? 600
+let steps = Int(option("--steps") ?? "400") ?? 400
 let rng = RandomGenerator(seed: 0)
 
 // Data: images [N, 1, H, W] with values in [0, 1].

@@ -9,14 +9,14 @@ import Latent
 final class ExamplesTests: XCTestCase {
     func testCustomVAELearns() throws {
         let runner = try ExampleRunner(self)
-        let output = try runner.succeed("example-custom-vae", ["--steps", "40"])
+        let output = try runner.succeed("example-custom-vae", ["--steps", "6"])
         let values = try ExampleRunner.numbers(in: output, line: "test -ELBO")
         XCTAssertEqual(values.count, 3, output)
         let (before, after) = (values[0], values[1])
         // Untrained: ≈ D·log 2 = 2839 nats for 4096 Bernoulli pixels at logit ≈ 0; sprites are mostly
-        // black, so 40 steps already more than halve it.
+        // black, so 6 steps of Adam already cut it by a quarter (2085 measured).
         XCTAssertEqual(before, 4096 * log(2.0), accuracy: 150, output)
-        XCTAssertLessThan(after, 0.5 * before, output)
+        XCTAssertLessThan(after, 0.8 * before, output)
     }
 
     func testCustomVAEReportsMissingData() throws {
@@ -63,7 +63,7 @@ final class ExamplesTests: XCTestCase {
 
     func testCheckpointReloadsAndSamples() throws {
         let runner = try ExampleRunner(self)
-        let output = try runner.succeed("example-checkpoint", ["--epochs", "1", "--output", "run"])
+        let output = try runner.succeed("example-checkpoint", ["--epochs", "1", "--train-size", "64", "--hidden", "32", "--output", "run"])
         let difference = try ExampleRunner.numbers(in: output, line: "reconstruction difference")
         XCTAssertEqual(difference.last, 0, output)
         let samples = try PNGDecoder.read(runner.path("run/samples.png"))
@@ -74,8 +74,8 @@ final class ExamplesTests: XCTestCase {
 
     func testCheckpointOfTheLatentCommandLoadsAndSamples() throws {
         let runner = try ExampleRunner(self)
-        _ = try runner.succeed("latent", ["train", "vae", "--data", "sprites", "--train-size", "128", "--test-size", "64", "--epochs", "1",
-                                          "--hidden", "16", "--latent", "3", "--output", "cli-run", "--quiet"])
+        _ = try runner.succeed("latent", ["train", "vae", "--data", "sprites", "--train-size", "64", "--test-size", "32", "--epochs", "1",
+                                          "--hidden", "8", "--latent", "2", "--output", "cli-run", "--quiet"])
         let output = try runner.succeed("example-checkpoint", ["--checkpoint", runner.path("cli-run/checkpoints/best.safetensors").path,
                                                                "--output", "sampled"])
         XCTAssertTrue(output.contains("wrote"), output)
