@@ -13,9 +13,15 @@ func option(_ name: String) -> String? {
     let args = CommandLine.arguments
     return args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 }
+/// The positive integer after `name` (`fallback` when absent); stops with a message otherwise.
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let text = option(name) else { return fallback }
+    guard let value = Int(text), value > 0 else { print("error: \(name) needs a positive integer, got '\(text)'"); exit(2) }
+    return value
+}
 let output = URL(fileURLWithPath: option("--output") ?? "checkpoint-example")
-let epochs = Int(option("--epochs") ?? "8") ?? 8, trainSize = Int(option("--train-size") ?? "2048") ?? 2048
-let hidden = Int(option("--hidden") ?? "512") ?? 512
+let epochs = option("--epochs", 8), trainSize = option("--train-size", 2048)
+let hidden = option("--hidden", 512)
 
 do {
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)

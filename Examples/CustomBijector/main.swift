@@ -31,7 +31,13 @@ func option(_ name: String) -> String? {
     let args = CommandLine.arguments
     return args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 }
-let steps = Int(option("--steps") ?? "1500") ?? 1500
+/// The positive integer after `name` (`fallback` when absent); stops with a message otherwise.
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let text = option(name) else { return fallback }
+    guard let value = Int(text), value > 0 else { print("error: \(name) needs a positive integer, got '\(text)'"); exit(2) }
+    return value
+}
+let steps = option("--steps", 1500)
 let rng = RandomGenerator(seed: 0)
 
 // Forward = noise → data. Couplings with alternating masks, our bijector and the library's in one Chain.

@@ -43,7 +43,13 @@ func option(_ name: String) -> String? {
     let args = CommandLine.arguments
     return args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 }
-let epochs = Int(option("--epochs") ?? "20") ?? 20
+/// The positive integer after `name` (`fallback` when absent); stops with a message otherwise.
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let text = option(name) else { return fallback }
+    guard let value = Int(text), value > 0 else { print("error: \(name) needs a positive integer, got '\(text)'"); exit(2) }
+    return value
+}
+let epochs = option("--epochs", 20)
 let output = URL(fileURLWithPath: option("--output") ?? "custom-model")
 
 // A fixed training set and test set drawn from the pinwheel density.

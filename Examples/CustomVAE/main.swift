@@ -11,7 +11,13 @@ func option(_ name: String) -> String? {
     let args = CommandLine.arguments
     return args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 }
-let steps = Int(option("--steps") ?? "400") ?? 400
+/// The positive integer after `name` (`fallback` when absent); stops with a message otherwise.
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let text = option(name) else { return fallback }
+    guard let value = Int(text), value > 0 else { print("error: \(name) needs a positive integer, got '\(text)'"); exit(2) }
+    return value
+}
+let steps = option("--steps", 400)
 let rng = RandomGenerator(seed: 0)
 
 // Data: images [N, 1, H, W] with values in [0, 1].

@@ -19,13 +19,16 @@ final class ExamplesTests: XCTestCase {
         XCTAssertLessThan(after, 0.8 * before, output)
     }
 
-    func testCustomVAEReportsMissingData() throws {
+    func testCustomVAEReportsMissingDataAndBadOptions() throws {
         let runner = try ExampleRunner(self)
         let outcome = try runner.run("example-custom-vae", ["--data-dir", runner.path("nowhere").path])
         XCTAssertEqual(outcome.status, 1, outcome.output)
         XCTAssertTrue(outcome.output.hasPrefix("error: "), outcome.output)
         XCTAssertTrue(outcome.output.contains("train-images-idx3-ubyte"), outcome.output)
         XCTAssertTrue(outcome.output.contains(runner.path("nowhere").path), outcome.output)
+        let bad = try runner.run("example-custom-vae", ["--steps", "many"])
+        XCTAssertEqual(bad.status, 2, bad.output)
+        XCTAssertEqual(bad.output, "error: --steps needs a positive integer, got 'many'\n")
     }
 
     func testCustomBijectorFlowFitsAndInverts() throws {
