@@ -60,6 +60,16 @@ enum ConvolutionPatches {
         } }
     }
 
+    /// The gradient through a ReLU from its output y: g where y > 0, else 0.
+    static func reluMask(_ g: Tensor, output y: Tensor) -> Tensor {
+        let masked = Tensor(uninitializedShape: y.shape)
+        let (yp, gp, mp) = (y.storage.pointer, g.storage.pointer, masked.storage.pointer)
+        Threads.parallelChunks(y.count, grain: Threads.elementwiseGrain) { start, n in
+            lk_unary_backward(LK_RELU, yp + start, yp + start, gp + start, mp + start, n, 0, 0)
+        }
+        return masked
+    }
+
     /// Column sums of a `[rows, cols]` matrix: the bias gradient.
     static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int) -> Tensor {
         let t = Tensor(uninitializedShape: [cols])
@@ -72,7 +82,9 @@ extension Tensor {
     /// conv2d on the implicit-GEMM path (see `ConvolutionPatches`): Y`[N·L, O]` = P(x)·Wᵣᵀ + b with
     /// Wᵣ the weight reordered to `[O, kh, kw, C]`; backward dP = gY·Wᵣ added into the image,
     /// dWᵣ = gYᵀ·P(x), db = Σ gY.
-    func conv2dPatches(weight: Tensor, bias: Tensor?, geo: ConvGeometry, outH oh: Int, outW ow: Int) -> Tensor {
+    /// With `relu`, max(0, ·) is applied by the product's micro-kernel, and backward first keeps
+    /// the gradient where the output is positive.
+    func conv2dPatches(weight: Tensor, bias: Tensor?, geo: ConvGeometry, outH oh: Int, outW ow: Int, relu: Bool) -> Tensor {
         let (n, o, c, l, rows) = (shape[0], weight.shape[0], geo.channels, oh * ow, geo.rows)
         let (pixels, taps) = (geo.height * geo.width, geo.kh * geo.kw)
         let threads = Int32(clamping: Threads.count)
@@ -87,14 +99,16 @@ extension Tensor {
         }
         ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
             lk_sgemm_ex_parallel(0, 1, n * l, o, rows, 1, nil, 0, patches, wr.storage.pointer, rows, nil,
-                                   bias == nil ? 0 : 1, yh.storage.pointer, o, 0, threads)
+                                   bias == nil ? 0 : 1, yh.storage.pointer, o, relu ? 1 : 0, threads)
         }
         let out = Tensor(uninitializedShape: [n, o, oh, ow])
         ConvolutionPatches.transpose(yh.storage.pointer, batch: n, rows: l, cols: o, out.storage.pointer)
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         guard Tensor.recording(inputs) else { return out }
         let inputShape = shape, needX = node != nil, needW = weight.node != nil, needB = bias?.node != nil
-        return out.recorded("conv2d", inputs) { g in
+        let activated = relu ? out.detached() : nil
+        return out.recorded(relu ? "conv2dReLU" : "conv2d", inputs) { incoming in
+            let g = activated.map { ConvolutionPatches.reluMask(incoming, output: $0) } ?? incoming
             let gyh = Tensor(uninitializedShape: [n * l, o])
             ConvolutionPatches.transpose(g.storage.pointer, batch: n, rows: o, cols: l, gyh.storage.pointer)
             var grads: [Tensor?] = [nil, nil]

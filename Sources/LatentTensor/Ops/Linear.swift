@@ -40,14 +40,7 @@ extension Tensor {
         let (needX, needW, needB) = (node != nil, weight.node != nil, bias?.node != nil)
         return out.recorded(relu ? "linearReLU" : "linear", inputs) { incoming in
             // Through the ReLU first: the gradient passes where the output is positive.
-            let g = activated.map { y in
-                let masked = Tensor(uninitializedShape: y.shape)
-                let (yp, gp, mp) = (y.storage.pointer, incoming.storage.pointer, masked.storage.pointer)
-                Threads.parallelChunks(y.count, grain: Threads.elementwiseGrain) { start, n in
-                    lk_unary_backward(LK_RELU, yp + start, yp + start, gp + start, mp + start, n, 0, 0)
-                }
-                return masked
-            } ?? incoming
+            let g = activated.map { ConvolutionPatches.reluMask(incoming, output: $0) } ?? incoming
             var grads: [Tensor?] = [nil, nil]
             if needX {
                 let gx = Tensor(uninitializedShape: x.shape)

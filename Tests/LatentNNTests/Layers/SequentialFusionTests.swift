@@ -26,4 +26,14 @@ final class SequentialFusionTests: XCTestCase {
         XCTAssertEqual(viaSequential, viaLayers)
         XCTAssertTrue(viaSequential.allSatisfy { $0.contains { $0 != 0 } }, "every parameter gets a gradient")
     }
+
+    func testFusedConvolutionMatchesLayerByLayer() {
+        let g = RandomGenerator(seed: 6)
+        let net = Sequential(Conv2d(8, 6, kernelSize: 3, padding: 1, generator: g), Activation.relu,
+                             Conv2d(6, 4, kernelSize: 3, stride: 2, generator: g), Activation.relu)
+        let x = Tensor.uniform([2, 8, 7, 7], low: -1, high: 1, generator: g)
+        var manual = x
+        for layer in net.layers { manual = layer(manual) }
+        XCTAssertEqual(net(x).scalars, manual.scalars)
+    }
 }
