@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `swift package generate-documentation` (the DocC catalogs); a build plugin only, nothing is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Layer 0: the hot loops in C, compiled per ISA and dispatched at run time.
@@ -47,6 +49,11 @@ let package = Package(
         // Executables.
         .executableTarget(name: "latent", dependencies: ["LatentCLI"]),
         .executableTarget(name: "latent-bench", dependencies: ["Latent", "LatentBenchmarks", "CLatentKernels"]),
+        // Examples/: short programs a reader can copy (README "Using Latent from Swift"); tested by ExamplesTests.
+        .executableTarget(name: "example-custom-vae", dependencies: ["Latent"], path: "Examples/CustomVAE"),
+        .executableTarget(name: "example-custom-bijector", dependencies: ["Latent"], path: "Examples/CustomBijector"),
+        .executableTarget(name: "example-custom-model", dependencies: ["Latent"], path: "Examples/CustomModel"),
+        .executableTarget(name: "example-checkpoint", dependencies: ["Latent"], path: "Examples/CheckpointSampling"),
         // Tests mirror the source tree; LatentTestSupport holds helpers every test target shares.
         .target(name: "LatentTestSupport", path: "Tests/LatentTestSupport"),
         .testTarget(name: "CLatentKernelsTests", dependencies: ["CLatentKernels"]),
@@ -61,6 +68,9 @@ let package = Package(
         // End-to-end tests run the built `latent` executable (hence the dependency on it).
         .testTarget(name: "LatentCLITests", dependencies: ["LatentTestSupport", "Latent", "LatentCLI", "latent"],
                     resources: [.copy("Fixtures")]),
+        // Runs each built example with tiny settings and checks what it printed and wrote.
+        .testTarget(name: "ExamplesTests", dependencies: ["LatentTestSupport", "Latent", "latent", "example-custom-vae",
+                                                          "example-custom-bijector", "example-custom-model", "example-checkpoint"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -213,7 +213,7 @@ static void gemm_tiles(const lk_gemm_impl *im, const lk_gemm_args *g, long w0, l
                     if (hi > ic + mc) hi = ic + mc;
                     for (long i = lo; i < hi; i += mr) {
                         im->kernel(kc, bufs->a + (i - ic) * kc, bufs->b + jr * kc, g->c + i * ldc + jc + jr, ldc,
-                                   g->alpha, beta_step, hi - i < mr ? hi - i : mr, nr_here);
+                                   g->alpha, beta_step, hi - i < mr ? hi - i : mr, nr_here, g->relu && pc + kc >= k);
                     }
                 }
             }
@@ -234,7 +234,7 @@ void lk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
         return;
     }
     const lk_gemm_impl *im = impl();
-    const lk_gemm_args g = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL};
+    const lk_gemm_args g = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL, 0};
     if (m <= LK_SKINNY || n <= LK_SKINNY) {
         im->skinny(&g);
         return;
@@ -283,7 +283,7 @@ void lk_sgemm_parallel(int trans_a, int trans_b, long m, long n, long k, float a
     const long tiles = tile_count(im, m, n);
     long chunks = (long)nthreads * CHUNKS_PER_THREAD;
     if (chunks > tiles) chunks = tiles;
-    parallel_job job = {im, {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL}, tiles, chunks};
+    parallel_job job = {im, {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL, 0}, tiles, chunks};
     lk_pool_run_chunks(nthreads, chunks, parallel_chunk, &job);
 }
 
@@ -297,31 +297,42 @@ static float *materialize(const lk_matrix_rows *src, long rows, long cols) {
     return dst;
 }
 
-void lk_sgemm_rows_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
-                            const float *a, long lda, const lk_matrix_rows *a_rows,
-                            const float *b, long ldb, const lk_matrix_rows *b_rows,
-                            float beta, float *c, long ldc, int nthreads) {
-    if (!a_rows && !b_rows) {
+/// C = max(0, C) over an m×n block (NaN kept), for the paths that do not run the micro-kernel.
+static void relu_c(long m, long n, float *c, long ldc) {
+    for (long i = 0; i < m; i++)
+        for (long j = 0; j < n; j++) {
+            float *v = c + i * ldc + j;
+            *v = *v > 0.0f ? *v : (*v != *v ? *v : 0.0f);
+        }
+}
+
+void lk_sgemm_ex_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                          const float *a, long lda, const lk_matrix_rows *a_rows,
+                          const float *b, long ldb, const lk_matrix_rows *b_rows,
+                          float beta, float *c, long ldc, int relu, int nthreads) {
+    if (m <= 0 || n <= 0) return;
+    if (!a_rows && !b_rows && !relu) {
         lk_sgemm_parallel(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nthreads);
         return;
     }
-    if (m <= 0 || n <= 0) return;
     if (k <= 0 || alpha == 0.0f) {
         scale_c(m, n, beta, c, ldc);
+        if (relu) relu_c(m, n, c, ldc);
         return;
     }
     if (m <= LK_SKINNY || n <= LK_SKINNY) {
-        // The skinny routines read plain matrices: write the implicit operand out (it is small
-        // along one side here, so this costs about what the product does).
+        // The skinny routines read plain matrices: write an implicit operand out (it is small
+        // along one side here, so this costs about what the product does), and apply the ReLU after.
         float *ma = a_rows ? materialize(a_rows, m, k) : NULL, *mb = b_rows ? materialize(b_rows, k, n) : NULL;
         lk_sgemm_parallel(a_rows ? 0 : trans_a, b_rows ? 0 : trans_b, m, n, k, alpha, ma ? ma : a, ma ? k : lda,
                           mb ? mb : b, mb ? n : ldb, beta, c, ldc, nthreads);
         lk_free(ma);
         lk_free(mb);
+        if (relu) relu_c(m, n, c, ldc);
         return;
     }
     const lk_gemm_impl *im = impl();
-    const lk_gemm_args args = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, a_rows, b_rows};
+    const lk_gemm_args args = {trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, a_rows, b_rows, relu};
     const long tiles = tile_count(im, m, n);
     long chunks = (long)nthreads * CHUNKS_PER_THREAD;
     if (nthreads < 2 || m * n * k < LK_SGEMM_PARALLEL_MIN_MACS) chunks = 1;

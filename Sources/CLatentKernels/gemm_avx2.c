@@ -27,7 +27,8 @@ TARGET static inline __m256i lanes(long count) {
 
 // MARK: - Micro-kernel
 
-/// Stores accumulator row i: C = alpha·acc (+ beta·C), columns limited by the masks m0/m1.
+/// Stores accumulator row i: C = alpha·acc (+ beta·C), max(0, ·) of it when relu, columns limited
+/// by the masks m0/m1.
 #define STORE_ROW(i)                                                                          \
     if ((i) < mr) {                                                                           \
         float *ci = c + (i) * ldc;                                                            \
@@ -38,6 +39,10 @@ TARGET static inline __m256i lanes(long count) {
         } else {                                                                              \
             r0 = _mm256_fmadd_ps(va, c##i##_0, _mm256_mul_ps(vb, _mm256_maskload_ps(ci, m0)));      \
             r1 = _mm256_fmadd_ps(va, c##i##_1, _mm256_mul_ps(vb, _mm256_maskload_ps(ci + 8, m1))); \
+        }                                                                                     \
+        if (relu) { /* max(0, r): the second operand is returned for NaN, so NaN stays */           \
+            r0 = _mm256_max_ps(_mm256_setzero_ps(), r0);                                                                 \
+            r1 = _mm256_max_ps(_mm256_setzero_ps(), r1);                                                                 \
         }                                                                                     \
         _mm256_maskstore_ps(ci, m0, r0);                                                      \
         _mm256_maskstore_ps(ci + 8, m1, r1);                                                  \
@@ -55,7 +60,7 @@ TARGET static inline __m256i lanes(long count) {
 #define FOR_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
 TARGET static void kernel(long kc, const float *pa, const float *pb, float *c, long ldc,
-                          float alpha, float beta, long mr, long nr) {
+                          float alpha, float beta, long mr, long nr, int relu) {
     FOR_ROWS(ZERO_ROW)
     // The C tile is touched only after the loop; start pulling its rows in now.
     for (long i = 0; i < mr; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);

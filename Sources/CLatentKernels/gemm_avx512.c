@@ -33,7 +33,8 @@ static inline __mmask16 lanes(long count) {
 
 // MARK: - Micro-kernel
 
-/// Stores accumulator row i: C = alpha·acc (+ beta·C), columns limited by the masks m0/m1.
+/// Stores accumulator row i: C = alpha·acc (+ beta·C), max(0, ·) of it when relu, columns limited
+/// by the masks m0/m1.
 #define STORE_ROW(i)                                                                          \
     if ((i) < mr) {                                                                           \
         float *ci = c + (i) * ldc;                                                            \
@@ -44,6 +45,10 @@ static inline __mmask16 lanes(long count) {
         } else {                                                                              \
             r0 = _mm512_fmadd_ps(va, c##i##_0, _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m0, ci)));      \
             r1 = _mm512_fmadd_ps(va, c##i##_1, _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m1, ci + 16))); \
+        }                                                                                     \
+        if (relu) { /* max(0, r): the second operand is returned for NaN, so NaN stays */           \
+            r0 = _mm512_max_ps(_mm512_setzero_ps(), r0);                                                                 \
+            r1 = _mm512_max_ps(_mm512_setzero_ps(), r1);                                                                 \
         }                                                                                     \
         _mm512_mask_storeu_ps(ci, m0, r0);                                                    \
         _mm512_mask_storeu_ps(ci + 16, m1, r1);                                               \
@@ -61,7 +66,7 @@ static inline __mmask16 lanes(long count) {
 #define FOR_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
 TARGET static void kernel(long kc, const float *pa, const float *pb, float *c, long ldc,
-                          float alpha, float beta, long mr, long nr) {
+                          float alpha, float beta, long mr, long nr, int relu) {
     FOR_ROWS(ZERO_ROW)
     // The C tile is touched only after the loop; start pulling its rows in now.
     for (long i = 0; i < mr; i++) {

@@ -13,13 +13,14 @@ typedef void (*lk_gemm_pack_fn)(long rows, long kc, const float *src, long rs, l
 
 /// Register-tiled micro-kernel: acc = Σ_q pa[q*MR + i] · pb[q*NR + j] over q < kc (kc ≥ 1), then
 /// C[i][j] = alpha·acc + beta·C[i][j] for i < mr, j < nr (mr ≤ MR, nr ≤ NR). beta == 0 ⇒ C not read.
+/// relu != 0 stores max(0, ·) of that instead (NaN kept), the epilogue of the last k block.
 /// pb is 64-byte aligned (NR·kc floats per panel from an aligned buffer); pa is only read by
 /// broadcasts, so it needs no alignment.
 typedef void (*lk_gemm_kernel_fn)(long kc, const float *pa, const float *pb, float *c, long ldc,
-                                  float alpha, float beta, long mr, long nr);
+                                  float alpha, float beta, long mr, long nr, int relu);
 
 /// Operands of one product, as passed to lk_sgemm. When a_rows (b_rows) is set, op(A) (op(B)) is
-/// that implicit matrix instead of a/lda/trans_a (b/ldb/trans_b): see lk_sgemm_rows_parallel.
+/// that implicit matrix instead of a/lda/trans_a (b/ldb/trans_b): see lk_sgemm_ex_parallel.
 typedef struct {
     int trans_a, trans_b;
     long m, n, k, lda, ldb, ldc;
@@ -27,6 +28,7 @@ typedef struct {
     const float *a, *b;
     float *c;
     const lk_matrix_rows *a_rows, *b_rows;
+    int relu;  // apply max(0, ·) to the finished C
 } lk_gemm_args;
 
 /// Products with min(m, n) ≤ LK_SKINNY go to the back end's `skinny` routine (gemm_skinny_body.h)

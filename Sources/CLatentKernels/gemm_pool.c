@@ -18,7 +18,11 @@
 // One job runs at a time. A caller that finds the pool busy (another thread's job is running, or
 // a call from inside a job) runs every chunk itself, in order.
 
-// clock_gettime and sysconf are POSIX: ask for them should the package compile with a strict -std.
+// clock_gettime and sysconf are POSIX, CPU affinity is a GNU extension: ask for them should the
+// package compile with a strict -std.
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
 #if !defined(_POSIX_C_SOURCE) && !defined(__APPLE__)
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -132,11 +136,39 @@ static void setup(void) {
     pthread_atfork(NULL, NULL, forget_workers_after_fork);
 }
 
+/// Pins worker `index` to the index-th CPU the process may use, leaving the first to the caller
+/// (Linux only; LATENT_PIN_THREADS=0 turns it off). Without it the scheduler sometimes keeps a
+/// worker on the caller's CPU for a whole run — both threads then share one core while the other
+/// idles, and a two-thread step runs at the one-thread rate. Nothing is pinned when the process
+/// may use fewer CPUs than the pool has threads (an MPI rank bound to one core, a cgroup limit), so
+/// workers never crowd onto a CPU the caller needs.
+static void pin_worker(pthread_t thread, int index, int threads) {
+#if defined(__linux__)
+    const char *want = getenv("LATENT_PIN_THREADS");
+    if (want && want[0] == '0') return;
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) < threads) return;
+    for (int cpu = 0, seen = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET(cpu, &allowed)) continue;
+        if (seen++ == index) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            pthread_setaffinity_np(thread, sizeof one, &one);
+            return;
+        }
+    }
+#else
+    (void)thread; (void)index; (void)threads;
+#endif
+}
+
 /// Starts workers until `want` threads (caller included) exist; returns how many do.
 static int start_workers(int want) {
     while (pool.started < want) {
         pthread_t thread;
         if (pthread_create(&thread, NULL, worker_main, (void *)(long)pool.started) != 0) break;
+        pin_worker(thread, pool.started, want);
         pthread_detach(thread);
         pool.started++;
     }

@@ -10,7 +10,7 @@
 #define NR 16
 
 static void kernel(long kc, const float *pa, const float *pb, float *c, long ldc,
-                   float alpha, float beta, long mr, long nr) {
+                   float alpha, float beta, long mr, long nr, int relu) {
     float acc[MR][NR] = {{0}};
     for (long q = 0; q < kc; q++, pa += MR, pb += NR)
         for (int i = 0; i < MR; i++)
@@ -19,6 +19,8 @@ static void kernel(long kc, const float *pa, const float *pb, float *c, long ldc
         float *ci = c + i * ldc;
         if (beta == 0.0f) for (long j = 0; j < nr; j++) ci[j] = alpha * acc[i][j];
         else for (long j = 0; j < nr; j++) ci[j] = alpha * acc[i][j] + beta * ci[j];
+        if (relu)
+            for (long j = 0; j < nr; j++) ci[j] = ci[j] > 0.0f ? ci[j] : (ci[j] != ci[j] ? ci[j] : 0.0f);
     }
 }
 

@@ -2,7 +2,7 @@ import XCTest
 import CLatentKernels
 
 /// The implicit-GEMM pieces: the channels-last patch matrix against a naive gather, its adjoint
-/// (⟨P(x), c⟩ = ⟨x, Pᵀ(c)⟩), and lk_sgemm_rows_parallel against lk_sgemm_parallel on the
+/// (⟨P(x), c⟩ = ⟨x, Pᵀ(c)⟩), and lk_sgemm_ex_parallel against lk_sgemm_parallel on the
 /// materialized matrix — bitwise, for either operand implicit, packed and skinny shapes, one and
 /// two threads. CI runs this file on every GEMM back end (LATENT_GEMM_ISA).
 final class ImplicitGemmTests: XCTestCase {
@@ -91,12 +91,12 @@ final class ImplicitGemmTests: XCTestCase {
                 // A implicit: Y[rows, o] = P · Wᵀ (W stored [o, cols]).
                 var want = [Float](repeating: 0, count: rows * o), got = want
                 lk_sgemm_parallel(0, 1, rows, o, cols, 1, dense, cols, w, cols, 0, &want, o, threads)
-                lk_sgemm_rows_parallel(0, 1, rows, o, cols, 1, nil, 0, &implicitRows, w, cols, nil, 0, &got, o, threads)
+                lk_sgemm_ex_parallel(0, 1, rows, o, cols, 1, nil, 0, &implicitRows, w, cols, nil, 0, &got, o, 0, threads)
                 XCTAssertEqual(got.map(\.bitPattern), want.map(\.bitPattern), "A implicit, \(rows)×\(o)×\(cols)", file: file, line: line)
                 // B implicit: G[o, cols] = Yᵀ · P (Y stored [rows, o]).
                 var wantG = [Float](repeating: 0, count: o * cols), gotG = wantG
                 lk_sgemm_parallel(1, 0, o, cols, rows, 1, want, o, dense, cols, 0, &wantG, cols, threads)
-                lk_sgemm_rows_parallel(1, 0, o, cols, rows, 1, want, o, nil, nil, 0, &implicitRows, 0, &gotG, cols, threads)
+                lk_sgemm_ex_parallel(1, 0, o, cols, rows, 1, want, o, nil, nil, 0, &implicitRows, 0, &gotG, cols, 0, threads)
                 XCTAssertEqual(gotG.map(\.bitPattern), wantG.map(\.bitPattern), "B implicit, \(o)×\(cols)×\(rows)", file: file, line: line)
             }
         }

@@ -23,13 +23,16 @@ final class BenchmarksTests: XCTestCase {
         XCTAssertNil(r.quality)
     }
 
-    /// Per step: 8 couplings × 2 networks × 3 linear layers forward and backward, one Adam update.
+    /// Per step: 8 couplings × 2 networks × 3 linear layers forward and backward (the two hidden
+    /// ones fused with their ReLU), one Adam update.
     func testProfileOfTheToyFlowCountsEveryLayer() throws {
         let report = try Benchmarks.profile(.realNVP2D, options: quick, steps: 2)
         func row(_ label: String) -> ProfileReport.Row? { report.rows.first { $0.label == label } }
         XCTAssertEqual(report.steps, 2)
-        XCTAssertEqual(row("linear")?.callsPerStep, 48)
-        XCTAssertEqual(row("linear.backward")?.callsPerStep, 48)
+        XCTAssertEqual(row("linear")?.callsPerStep, 16)
+        XCTAssertEqual(row("linearReLU")?.callsPerStep, 32)
+        XCTAssertEqual(row("linear.backward")?.callsPerStep, 16)
+        XCTAssertEqual(row("linearReLU.backward")?.callsPerStep, 32)
         XCTAssertEqual(row("optimizer.adam")?.callsPerStep, 1)
         XCTAssertEqual(row("backward.sort")?.callsPerStep, 1)
         XCTAssertEqual(report.rows.reduce(0) { $0 + $1.share }, 1, accuracy: 1e-9)

@@ -7,8 +7,8 @@ import LatentTestSupport
 /// Data-parallel training on ranks that are threads of this process (`ThreadGroup`): the same
 /// code paths as on MPI ranks, checked against one process training on the whole batch.
 final class DataParallelTrainerTests: XCTestCase {
-    private func smallVAE() -> VAE {
-        let (e, d) = VAEArchitectures.mlp(imageShape: [1, 8, 8], hidden: 16, latent: 3, generator: RandomGenerator(seed: 3))
+    private func smallVAE(seed: UInt64 = 3) -> VAE {
+        let (e, d) = VAEArchitectures.mlp(imageShape: [1, 8, 8], hidden: 16, latent: 3, generator: RandomGenerator(seed: seed))
         return VAE(encoder: e, decoder: d)
     }
 
@@ -111,8 +111,9 @@ final class DataParallelTrainerTests: XCTestCase {
         XCTAssertFalse(fm.fileExists(atPath: folder.appendingPathComponent("rank1").path), "rank 1 writes nothing")
         XCTAssertFalse(fm.fileExists(atPath: folder.appendingPathComponent("rank1.jsonl").path))
 
-        // One process with the same global batch continues the run to the same end.
-        let resumedModel = smallVAE()
+        // One process with the same global batch continues the run to the same end (from other
+        // initial weights: only the checkpoint can bring it there).
+        let resumedModel = smallVAE(seed: 99)
         let resumed = Trainer(model: resumedModel, optimizer: Adam(resumedModel.namedParameters(), learningRate: 3e-3), configuration: configuration())
         try resumed.resume(from: folder.appendingPathComponent("rank0/last.safetensors"))
         XCTAssertEqual(resumed.step, 3)
@@ -123,6 +124,46 @@ final class DataParallelTrainerTests: XCTestCase {
         try straight.fit(train: loader(), test: testLoader())
         assertClose(resumedModel.namedParameters().flatMap { $0.1.value.scalars },
                     straightModel.namedParameters().flatMap { $0.1.value.scalars }, tolerance: 1e-4, "resumed on one process")
+    }
+
+    /// A run stopped mid-epoch on 2 ranks continues on 4 (same global batch of 32: 16 + 16, then
+    /// 8 per rank) to the parameters one process reaches without the stop. The 4 ranks start from
+    /// other initial weights, so only the checkpoint's state can bring them there.
+    func testARunStoppedOnTwoRanksResumesOnFourRanks() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-dp4-\(UUID().uuidString)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let stopped = onRanks(2) { rank, communicator -> Int in
+            let model = self.smallVAE()
+            let trainer = Trainer(model: model, optimizer: Adam(model.namedParameters(), learningRate: 3e-3),
+                                  configuration: self.configuration(folder: folder.appendingPathComponent("rank\(rank)")))
+            trainer.communicator = communicator
+            var asked = 0
+            trainer.shouldStop = { asked += 1; return asked == 2 }
+            do { try trainer.fit(train: self.loader(), test: self.testLoader()) } catch TrainingError.interrupted(_, _, let step) {
+                return step
+            }
+            return -1
+        }
+        XCTAssertEqual(try stopped.map { try $0.get() }, [2, 2])
+        let checkpoint = folder.appendingPathComponent("rank0/last.safetensors")
+        let resumed = onRanks(4) { _, communicator -> (step: Int, parameters: [Float]) in
+            let model = self.smallVAE(seed: 99)
+            let trainer = Trainer(model: model, optimizer: Adam(model.namedParameters(), learningRate: 3e-3), configuration: self.configuration())
+            trainer.communicator = communicator
+            try trainer.resume(from: checkpoint)
+            let step = trainer.step
+            try trainer.fit(train: self.loader(), test: self.testLoader())
+            return (step, model.namedParameters().flatMap { $0.1.value.scalars })
+        }
+        let straightModel = smallVAE()
+        let straight = Trainer(model: straightModel, optimizer: Adam(straightModel.namedParameters(), learningRate: 3e-3), configuration: configuration())
+        try straight.fit(train: loader(), test: testLoader())
+        let expected = straightModel.namedParameters().flatMap { $0.1.value.scalars }
+        for (rank, result) in resumed.enumerated() {
+            let (step, parameters) = try result.get()
+            XCTAssertEqual(step, 2, "rank \(rank) of 4 resumes after the 2 steps taken")
+            assertClose(parameters, expected, tolerance: 1e-4, "rank \(rank) of 4 after resuming a 2-rank run")
+        }
     }
 
     func testAMissingRankIsATimeoutNotAHang() {

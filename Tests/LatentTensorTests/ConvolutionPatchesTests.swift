@@ -60,4 +60,15 @@ final class ConvolutionPatchesTests: XCTestCase {
         assertGradients([x, w, b]) { $0[0].convTranspose2d(weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1) }
         assertGradients([x, w]) { $0[0].convTranspose2d(weight: $0[1], stride: [2, 1], padding: [0, 1]) }
     }
+
+    func testConv2dReLU() {
+        for c in [8, 2] {  // the fused path, and conv2d then relu
+            let x = random([2, c, 7, 6]), w = random([5, c, 3, 3], seed: 3), b = random([5], seed: 5)
+            XCTAssertEqual(x.conv2dReLU(weight: w, bias: b, stride: 2, padding: 1).scalars,
+                           x.conv2d(weight: w, bias: b, stride: 2, padding: 1).relu().scalars, "\(c) channels")
+        }
+        let x = random([2, 8, 5, 6]), w = random([5, 8, 3, 3], seed: 3), b = random([5], seed: 5)
+        XCTAssertTrue(x.conv2d(weight: w, bias: b, padding: 1).scalars.allSatisfy { Swift.abs($0) > 1e-3 }, "no output at the kink")
+        assertGradients([x, w, b], epsilon: 1e-3) { $0[0].conv2dReLU(weight: $0[1], bias: $0[2], padding: 1) }
+    }
 }

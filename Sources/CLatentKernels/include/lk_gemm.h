@@ -46,16 +46,19 @@ typedef struct {
     const void *ctx;
 } lk_matrix_rows;
 
-/// lk_sgemm_parallel where either operand may be implicit: with a_rows set, op(A) is the m×k
-/// matrix a_rows (trans_a, a and lda are ignored); with b_rows set, op(B) is the k×n matrix
-/// b_rows (trans_b, b and ldb are ignored). Rows of op(A) are filled MR at a time into the
-/// A-packing step, rows of op(B) (one depth index each) straight into B's panels, so the
-/// implicit matrix is never stored whole (except for skinny products, m or n ≤ 4). The result is
-/// bitwise identical to lk_sgemm_parallel on the materialized matrices, for any thread count.
-void lk_sgemm_rows_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
-                            const float *a, long lda, const lk_matrix_rows *a_rows,
-                            const float *b, long ldb, const lk_matrix_rows *b_rows,
-                            float beta, float *c, long ldc, int nthreads);
+/// lk_sgemm_parallel with two extensions. Either operand may be implicit: with a_rows set, op(A)
+/// is the m×k matrix a_rows (trans_a, a and lda are ignored); with b_rows set, op(B) is the k×n
+/// matrix b_rows (trans_b, b and ldb are ignored). Rows of op(A) are filled MR at a time into the
+/// A-packing step, rows of op(B) (one depth index each) straight into B's panels, so the implicit
+/// matrix is never stored whole (except for skinny products, m or n ≤ 4). And with relu != 0 the
+/// stored result is max(0, alpha·op(A)·op(B) + beta·C) (NaN kept), applied by the micro-kernel to
+/// the finished tile while it is in registers: a fused bias (preset in C, beta = 1) + ReLU layer
+/// costs no pass of its own. The result is bitwise identical to lk_sgemm_parallel on the
+/// materialized matrices (followed by the ReLU), for any thread count.
+void lk_sgemm_ex_parallel(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                          const float *a, long lda, const lk_matrix_rows *a_rows,
+                          const float *b, long ldb, const lk_matrix_rows *b_rows,
+                          float beta, float *c, long ldc, int relu, int nthreads);
 
 /// Name of the code path chosen at run time: "avx512", "avx2" or "portable".
 const char *lk_gemm_isa(void);

@@ -29,6 +29,12 @@ public final class Conv2d: Module, Layer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         input.conv2d(weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation)
     }
+
+    /// max(0, layer(x)) as one fused op where the convolution allows it (what `Sequential` runs
+    /// for Conv2d → ReLU).
+    public func withReLU(_ input: Tensor) -> Tensor {
+        input.conv2dReLU(weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation)
+    }
 }
 
 /// 2-d transposed convolution layer (groups = 1), the upsampling step of convolutional decoders:

@@ -21,4 +21,9 @@ public final class Linear: Module, Layer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         input.linear(weight: weight.value, bias: bias?.value)
     }
+
+    /// max(0, layer(x)) as one fused op (what `Sequential` runs for Linear → ReLU).
+    public func withReLU(_ input: Tensor) -> Tensor {
+        input.linearReLU(weight: weight.value, bias: bias?.value)
+    }
 }

@@ -1,15 +1,41 @@
 import LatentTensor
 
 /// Layers applied in order; their parameters are named `layers.0.weight`, `layers.1.bias`, ….
+///
+/// A `Linear` or `Conv2d` directly followed by a ReLU `Activation` runs as one fused op
+/// (`linearReLU`, `conv2dReLU`: the ReLU is applied as the product stores its result) — same
+/// values, one pass and one tensor less.
 public final class Sequential: Module, Layer {
     /// The chain, first applied first.
     public let layers: [any Layer]
+    /// fusedWithNext[i]: layer i is a Linear or Conv2d and layer i + 1 the ReLU that it absorbs.
+    private let fusedWithNext: [Bool]
 
-    public init(_ layers: [any Layer]) { self.layers = layers }
+    public init(_ layers: [any Layer]) {
+        self.layers = layers
+        fusedWithNext = layers.indices.map { i in
+            guard i + 1 < layers.count, layers[i] is Linear || layers[i] is Conv2d,
+                  let next = layers[i + 1] as? Activation else { return false }
+            return next.kind == .relu
+        }
+    }
     public convenience init(_ layers: any Layer...) { self.init(layers) }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { $1($0) }
+        var x = input, i = 0
+        while i < layers.count {
+            if fusedWithNext[i], let linear = layers[i] as? Linear {
+                x = linear.withReLU(x)
+                i += 2
+            } else if fusedWithNext[i], let conv = layers[i] as? Conv2d {
+                x = conv.withReLU(x)
+                i += 2
+            } else {
+                x = layers[i](x)
+                i += 1
+            }
+        }
+        return x
     }
 }
 

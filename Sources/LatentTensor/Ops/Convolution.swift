@@ -89,6 +89,16 @@ extension Tensor {
     ///   - bias: `[outChannels]`, optional.
     /// - Returns: `[N, outChannels, outH, outW]`, with out sizes from `Convolution.outputSize`.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1) -> Tensor {
+        convolve(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, relu: false)
+    }
+
+    /// max(0, conv2d(…)) as one op where the implicit-GEMM path runs (the ReLU applied by the
+    /// product as it stores each tile, and its gradient mask taken once); elsewhere conv2d then relu.
+    public func conv2dReLU(weight: Tensor, bias: Tensor? = nil, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1) -> Tensor {
+        convolve(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, relu: true)
+    }
+
+    private func convolve(weight: Tensor, bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D, relu: Bool) -> Tensor {
         require(rank == 4, "conv2d: input must be [N, C, H, W], got shape \(shape)")
         require(weight.rank == 4 && weight.shape[1] == shape[1],
                      "conv2d: weight must be [outChannels, \(shape[1]), kh, kw] for input \(shape), got \(weight.shape)")
@@ -102,8 +112,9 @@ extension Tensor {
         require(oh > 0 && ow > 0, "conv2d: kernel \(geo.kh)×\(geo.kw) (dilation \(dilation)) does not fit input \(shape) with padding \(padding)")
         if let bias = bias { require(bias.shape == [o], "conv2d: bias must be [\(o)], got \(bias.shape)") }
         if ConvolutionPatches.usesPatches(channels: geo.channels, kw: geo.kw, dilationW: dilation.w) {
-            return conv2dPatches(weight: weight, bias: bias, geo: geo, outH: oh, outW: ow)
+            return conv2dPatches(weight: weight, bias: bias, geo: geo, outH: oh, outW: ow, relu: relu)
         }
+        if relu { return convolve(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, relu: false).relu() }
         let (rows, l) = (geo.rows, geo.positions)
         let imageSize = geo.channels * geo.height * geo.width
         let out = Tensor(uninitializedShape: [n, o, oh, ow])

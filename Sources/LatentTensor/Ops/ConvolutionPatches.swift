@@ -2,7 +2,7 @@ import CLatentKernels
 
 /// The implicit-GEMM path of `conv2d` and `convTranspose2d`: images are turned channels-last
 /// (`[N, H, W, C]`) and the patch matrix P`[N·L, kh·kw·C]` is never stored: the GEMM gathers its
-/// rows while it packs its panels (`lk_sgemm_rows_parallel` with `lk_patches_fill`). A patch row
+/// rows while it packs its panels (`lk_sgemm_ex_parallel` with `lk_patches_fill`). A patch row
 /// is then `kh` runs of `kw·C` contiguous floats instead of `kh·kw·C` single gathers from strided
 /// NCHW rows, and the 10–25 MB column matrices of the explicit path are neither written nor read
 /// back. The input gradient of conv2d (and the forward of convTranspose2d) still forms a patch
@@ -60,6 +60,16 @@ enum ConvolutionPatches {
         } }
     }
 
+    /// The gradient through a ReLU from its output y: g where y > 0, else 0.
+    static func reluMask(_ g: Tensor, output y: Tensor) -> Tensor {
+        let masked = Tensor(uninitializedShape: y.shape)
+        let (yp, gp, mp) = (y.storage.pointer, g.storage.pointer, masked.storage.pointer)
+        Threads.parallelChunks(y.count, grain: Threads.elementwiseGrain) { start, n in
+            lk_unary_backward(LK_RELU, yp + start, yp + start, gp + start, mp + start, n, 0, 0)
+        }
+        return masked
+    }
+
     /// Column sums of a `[rows, cols]` matrix: the bias gradient.
     static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int) -> Tensor {
         let t = Tensor(uninitializedShape: [cols])
@@ -72,7 +82,9 @@ extension Tensor {
     /// conv2d on the implicit-GEMM path (see `ConvolutionPatches`): Y`[N·L, O]` = P(x)·Wᵣᵀ + b with
     /// Wᵣ the weight reordered to `[O, kh, kw, C]`; backward dP = gY·Wᵣ added into the image,
     /// dWᵣ = gYᵀ·P(x), db = Σ gY.
-    func conv2dPatches(weight: Tensor, bias: Tensor?, geo: ConvGeometry, outH oh: Int, outW ow: Int) -> Tensor {
+    /// With `relu`, max(0, ·) is applied by the product's micro-kernel, and backward first keeps
+    /// the gradient where the output is positive.
+    func conv2dPatches(weight: Tensor, bias: Tensor?, geo: ConvGeometry, outH oh: Int, outW ow: Int, relu: Bool) -> Tensor {
         let (n, o, c, l, rows) = (shape[0], weight.shape[0], geo.channels, oh * ow, geo.rows)
         let (pixels, taps) = (geo.height * geo.width, geo.kh * geo.kw)
         let threads = Int32(clamping: Threads.count)
@@ -81,17 +93,22 @@ extension Tensor {
         let wr = Tensor(uninitializedShape: [o, geo.kh, geo.kw, c])
         lk_transpose_batch(weight.storage.pointer, o, c, taps, wr.storage.pointer)
         let yh = Tensor(uninitializedShape: [n * l, o])
-        if let b = bias { for r in 0..<(n * l) { (yh.storage.pointer + r * o).update(from: b.storage.pointer, count: o) } }
+        if let b = bias {
+            let (y, bp) = (yh.storage.pointer, b.storage.pointer)
+            parallelBlocks(n * l) { rows in for r in rows { (y + r * o).update(from: bp, count: o) } }
+        }
         ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
-            lk_sgemm_rows_parallel(0, 1, n * l, o, rows, 1, nil, 0, patches, wr.storage.pointer, rows, nil,
-                                   bias == nil ? 0 : 1, yh.storage.pointer, o, threads)
+            lk_sgemm_ex_parallel(0, 1, n * l, o, rows, 1, nil, 0, patches, wr.storage.pointer, rows, nil,
+                                   bias == nil ? 0 : 1, yh.storage.pointer, o, relu ? 1 : 0, threads)
         }
         let out = Tensor(uninitializedShape: [n, o, oh, ow])
         ConvolutionPatches.transpose(yh.storage.pointer, batch: n, rows: l, cols: o, out.storage.pointer)
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         guard Tensor.recording(inputs) else { return out }
         let inputShape = shape, needX = node != nil, needW = weight.node != nil, needB = bias?.node != nil
-        return out.recorded("conv2d", inputs) { g in
+        let activated = relu ? out.detached() : nil
+        return out.recorded(relu ? "conv2dReLU" : "conv2d", inputs) { incoming in
+            let g = activated.map { ConvolutionPatches.reluMask(incoming, output: $0) } ?? incoming
             let gyh = Tensor(uninitializedShape: [n * l, o])
             ConvolutionPatches.transpose(g.storage.pointer, batch: n, rows: o, cols: l, gyh.storage.pointer)
             var grads: [Tensor?] = [nil, nil]
@@ -108,8 +125,8 @@ extension Tensor {
             if needW {
                 let gwr = Tensor(uninitializedShape: [o, rows])
                 ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
-                    lk_sgemm_rows_parallel(1, 0, o, rows, n * l, 1, gyh.storage.pointer, o, nil, nil, 0, patches,
-                                           0, gwr.storage.pointer, rows, threads)
+                    lk_sgemm_ex_parallel(1, 0, o, rows, n * l, 1, gyh.storage.pointer, o, nil, nil, 0, patches,
+                                           0, gwr.storage.pointer, rows, 0, threads)
                 }
                 let gw = Tensor(uninitializedShape: [o, c, geo.kh, geo.kw])
                 lk_transpose_batch(gwr.storage.pointer, o, taps, c, gw.storage.pointer)
@@ -152,16 +169,16 @@ extension Tensor {
             ConvolutionPatches.withPatches(gyh.storage.pointer, images: n, geo, outH: h, outW: w) { patches in
                 if needX {
                     let gxh = Tensor(uninitializedShape: [n * l, cin])
-                    lk_sgemm_rows_parallel(0, 1, n * l, cin, rows, 1, nil, 0, patches, wt.storage.pointer, rows, nil,
-                                           0, gxh.storage.pointer, cin, threads)
+                    lk_sgemm_ex_parallel(0, 1, n * l, cin, rows, 1, nil, 0, patches, wt.storage.pointer, rows, nil,
+                                           0, gxh.storage.pointer, cin, 0, threads)
                     let gx = Tensor(uninitializedShape: inputShape)
                     ConvolutionPatches.transpose(gxh.storage.pointer, batch: n, rows: l, cols: cin, gx.storage.pointer)
                     grads[0] = gx
                 }
                 if needW {
                     let gwt = Tensor(uninitializedShape: [cin, rows])
-                    lk_sgemm_rows_parallel(1, 0, cin, rows, n * l, 1, xh.storage.pointer, cin, nil, nil, 0, patches,
-                                           0, gwt.storage.pointer, rows, threads)
+                    lk_sgemm_ex_parallel(1, 0, cin, rows, n * l, 1, xh.storage.pointer, cin, nil, nil, 0, patches,
+                                           0, gwt.storage.pointer, rows, 0, threads)
                     let gw = Tensor(uninitializedShape: [cin, cout, geo.kh, geo.kw])
                     lk_transpose_batch(gwt.storage.pointer, cin, taps, cout, gw.storage.pointer)
                     grads[1] = gw

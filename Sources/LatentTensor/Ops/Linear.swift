@@ -8,6 +8,18 @@ extension Tensor {
     /// One transposed matrix multiply with the bias written first and accumulated into (no
     /// broadcast pass); backward: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
     public func linear(weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        affine(weight: weight, bias: bias, relu: false)
+    }
+
+    /// max(0, x·Wᵀ + b) in one op: the ReLU is applied by the matrix multiply's micro-kernel as it
+    /// stores each finished tile (`lk_sgemm_ex_parallel`), so a hidden layer costs no separate
+    /// activation pass or tensor. Backward masks the incoming gradient by y > 0 once, then runs
+    /// `linear`'s products. Same values as `linear(weight:bias:).relu()`.
+    public func linearReLU(weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        affine(weight: weight, bias: bias, relu: true)
+    }
+
+    private func affine(weight: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
         require(weight.rank == 2, "linear: weight must be [out, in], got shape \(weight.shape)")
         let (outF, inF) = (weight.shape[0], weight.shape[1])
         require(rank >= 1 && shape[rank - 1] == inF,
@@ -21,12 +33,14 @@ extension Tensor {
             for r in 0..<rows { (y + r * outF).update(from: b.storage.pointer, count: outF) }
         }
         Gemm.multiply(transA: false, transB: true, m: rows, n: outF, k: inF,
-                      a: storage.pointer, b: weight.storage.pointer, beta: bias == nil ? 0 : 1, c: y)
+                      a: storage.pointer, b: weight.storage.pointer, beta: bias == nil ? 0 : 1, c: y, relu: relu)
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         guard Tensor.recording(inputs) else { return out }
-        let x = detached(), w = weight.detached()
+        let x = detached(), w = weight.detached(), activated = relu ? out.detached() : nil
         let (needX, needW, needB) = (node != nil, weight.node != nil, bias?.node != nil)
-        return out.recorded("linear", inputs) { g in
+        return out.recorded(relu ? "linearReLU" : "linear", inputs) { incoming in
+            // Through the ReLU first: the gradient passes where the output is positive.
+            let g = activated.map { ConvolutionPatches.reluMask(incoming, output: $0) } ?? incoming
             var grads: [Tensor?] = [nil, nil]
             if needX {
                 let gx = Tensor(uninitializedShape: x.shape)

@@ -12,10 +12,17 @@ enum Gemm {
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C for contiguous row-major operands.
     /// op(A) is m×k (A stored k×m when `transA`), op(B) is k×n (B stored n×k when `transB`).
+    /// With `relu`, C = max(0, ·) of that, applied in the micro-kernel's store (no extra pass).
     static func multiply(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                          alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                         beta: Float = 0, c: UnsafeMutablePointer<Float>) {
-        lk_sgemm_parallel(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, transA ? m : k,
-                          b, transB ? k : n, beta, c, n, Int32(clamping: Threads.count))
+                         beta: Float = 0, c: UnsafeMutablePointer<Float>, relu: Bool = false) {
+        let threads = Int32(clamping: Threads.count)
+        if relu {
+            lk_sgemm_ex_parallel(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, transA ? m : k, nil,
+                                 b, transB ? k : n, nil, beta, c, n, 1, threads)
+        } else {
+            lk_sgemm_parallel(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, transA ? m : k,
+                              b, transB ? k : n, beta, c, n, threads)
+        }
     }
 }
