@@ -114,7 +114,8 @@ public enum RunModel {
         let config = HierarchicalVAEConfiguration(
             imageShape: shape, hidden1: s.ints("hidden"), latent1: sizes[0], hidden2: s.ints("hidden-top"), latent2: sizes[1],
             inference: HierarchicalVAE.Inference(rawValue: s.string("inference"))!,
-            objective: HierarchicalVAEConfiguration.ObjectiveKind(rawValue: s.string("objective"))!, samples: s.int("iwae-samples"), seed: seed)
+            objective: HierarchicalVAEConfiguration.ObjectiveKind(rawValue: s.string("objective"))!, samples: s.int("iwae-samples"),
+            warmupSteps: s.int("kl-warmup-steps"), seed: seed)
         let model = try config.build()
         model.evaluationImportanceSamples = s.int("eval-samples")
         return .hvae(model, config)

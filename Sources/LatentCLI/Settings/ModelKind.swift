@@ -147,6 +147,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["objective"] = .string("elbo")
             d["iwae-samples"] = .int(1)
             d["inference"] = .string("bottom-up")
+            d["kl-warmup-steps"] = .int(0)
         case .cvae:
             d["binarize"] = .string("none")
             d["eval-samples"] = .int(0)

@@ -61,6 +61,7 @@ public enum SettingsSchema {
         SettingKey(name: "latent-sizes", kind: .ints(1...4096), scope: .hvae, help: "widths L₁,L₂ of the two stochastic layers z₁ (next to x) and z₂ (top)"),
         SettingKey(name: "hidden-top", kind: .ints(1...65_536), scope: .hvae, help: "tanh widths between z₁ and z₂ (--hidden: between x and z₁), mirrored in p(z₁|z₂)"),
         SettingKey(name: "objective", kind: .choice(["elbo", "iwae"]), scope: .hvae, help: "training bound: the ELBO (k samples averaged) or the IWAE bound (k samples), k = --iwae-samples"),
+        SettingKey(name: "kl-warmup-steps", kind: .int(0...100_000_000), scope: .hvae, help: "steps over which the ELBO's KL weight rises linearly from 0 to 1 (0 = off; not with --objective iwae)"),
         SettingKey(name: "inference", kind: .choice(["bottom-up", "ladder"]), scope: .hvae, help: "q(z₁|x)q(z₂|z₁), or the ladder VAE's top-down q(z₂|x)q(z₁|z₂,x) (precision-weighted merge)"),
         // Flows.
         SettingKey(name: "layers", kind: .int(1...1000), scope: .flow, help: "flow layers (glow: steps per scale)"),

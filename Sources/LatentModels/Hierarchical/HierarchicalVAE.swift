@@ -48,6 +48,13 @@ public final class HierarchicalVAE: Module, TrainableModel {
         public var klZ1: Tensor
         /// log q(z₂|·) − log p(z₂).
         public var klZ2: Tensor
+        /// The same KL terms with every expectation that has a closed form taken exactly, given the
+        /// draws it is conditioned on: unbiased for E[klZ1], E[klZ2] with less variance (the ELBO
+        /// objective and the reported −ELBO use these). Bottom-up: −H[q(z₁|x)] − log p(z₁|z₂) and
+        /// KL(q(z₂|z₁) ‖ N(0, I)); ladder: KL(q(z₁|z₂, x) ‖ p(z₁|z₂)) and KL(q(z₂|x) ‖ N(0, I)).
+        public var analyticKLZ1: Tensor
+        /// See `analyticKLZ1`.
+        public var analyticKLZ2: Tensor
         /// z₁ `[k, B, L₁]`.
         public var z1: Tensor
         /// z₂ `[k, B, L₂]`.
@@ -71,6 +78,10 @@ public final class HierarchicalVAE: Module, TrainableModel {
     public let inference: Inference
     /// The training objective.
     public var objective: Objective
+    /// KL warm-up of the ELBO objective (Sønderby et al., 2016): the KL terms are weighted by
+    /// β = min(1, step / `warmupSteps`) in training (0 = off, β = 1). Evaluation always uses β = 1.
+    /// Without it the ladder posterior collapses at once on MNIST (docs/HIERARCHICAL_VAE.md).
+    public var warmupSteps = 0
     /// When > 0, `evaluationMetrics` also reports `"nll_iwae"`: −log p(x) by importance sampling with this K.
     public var evaluationImportanceSamples = 0
 
@@ -106,7 +117,7 @@ public final class HierarchicalVAE: Module, TrainableModel {
         require(k > 0, "HierarchicalVAE.terms: samples must be positive, got \(k)")
         let b = x.shape[0]
         let h = bottomUp(x)
-        let z1: Tensor, z2: Tensor, logQ1: Tensor, logQ2: Tensor, p1: DiagonalGaussian
+        let z1: Tensor, z2: Tensor, logQ1: Tensor, logQ2: Tensor, p1: DiagonalGaussian, kl1: Tensor, kl2: Tensor
         switch inference {
         case .bottomUp:
             let q1 = posterior1(h)
@@ -116,6 +127,10 @@ public final class HierarchicalVAE: Module, TrainableModel {
             p1 = prior1(z2)
             logQ1 = q1.logProb(z1.reshaped([k, b, latent1])).reshaped([k * b])
             logQ2 = q2.logProb(z2)
+            // −H[q(z₁|x)] = −Σ (log σ + ½ log 2πe), the same for every draw of the example.
+            let negativeEntropy = (q1.logScale + Float(0.5 * (Foundation.log(2 * Double.pi) + 1))).sum(axis: 1) * -1
+            kl1 = negativeEntropy.expanded(to: [k, b]).reshaped([k * b]) - p1.logProb(z1)
+            kl2 = q2.klToStandardNormalPerDimension().sum(axis: 1)
         case .ladder:
             let q2 = posterior2(h)
             z2 = q2.rsample(k, generator: generator).reshaped([k * b, latent2])
@@ -127,12 +142,17 @@ public final class HierarchicalVAE: Module, TrainableModel {
             z1 = Self.draw(q1, generator)
             logQ1 = q1.logProb(z1)
             logQ2 = q2.logProb(z2.reshaped([k, b, latent2])).reshaped([k * b])
+            kl1 = q1.klPerDimension(to: p1).sum(axis: 1)
+            kl2 = q2.klToStandardNormalPerDimension().sum(axis: 1).expanded(to: [k, b]).reshaped([k * b])
         }
         let z1s = z1.reshaped([k, b, latent1]), z2s = z2.reshaped([k, b, latent2])
-        return Terms(reconstruction: -decoder(z1s).logProb(x),
+        // x repeated k times row by row, so that p(x|z₁) is one flat [k·B] batch (the fused
+        // Bernoulli kernel's fast path; broadcasting x against [k, B, …] is several times slower).
+        let xs = k == 1 ? x : x.expanded(to: [k] + x.shape).reshaped([k * b] + Array(x.shape.dropFirst()))
+        return Terms(reconstruction: -decoder(z1).logProb(xs).reshaped([k, b]),
                      klZ1: (logQ1 - p1.logProb(z1)).reshaped([k, b]),
                      klZ2: logQ2.reshaped([k, b]) - Self.standardNormalLogProb(z2s),
-                     z1: z1s, z2: z2s)
+                     analyticKLZ1: kl1.reshaped([k, b]), analyticKLZ2: kl2.reshaped([k, b]), z1: z1s, z2: z2s)
     }
 
     /// log wᵢ for k samples per example: `[k, B]`.
@@ -158,26 +178,30 @@ public final class HierarchicalVAE: Module, TrainableModel {
         return Tensor.concat(parts, axis: 0)
     }
 
-    /// The objective on `batch`: −ELBO (k samples averaged) with parts `reconstruction`, `kl`,
-    /// `kl_z1`, `kl_z2`; or −IWAE bound with the part `iwae_bound`.
+    /// The objective on `batch`: −ELBO (k samples averaged, the KLs' closed-form parts taken exactly:
+    /// `Terms.analyticKLZ1`) with parts `reconstruction`, `kl`, `kl_z1`, `kl_z2`; or −IWAE bound
+    /// (from the log-weights alone) with the part `iwae_bound`. With `warmupSteps` > 0 the ELBO's
+    /// KL is weighted by β(step) (part `beta`); the IWAE bound has no warm-up.
     public func trainingLoss(_ batch: Batch, step: Int, generator: RandomGenerator) -> TrainingLoss {
         let t = terms(batch.x, samples: objective.samples, generator: generator)
         switch objective {
         case .elbo:
-            let rec = t.reconstruction.mean(), kl1 = t.klZ1.mean(), kl2 = t.klZ2.mean()
-            return TrainingLoss(loss: rec + kl1 + kl2, parts: ["reconstruction": Double(rec.item), "kl": Double(kl1.item + kl2.item),
-                                                             "kl_z1": Double(kl1.item), "kl_z2": Double(kl2.item)])
+            let rec = t.reconstruction.mean(), kl1 = t.analyticKLZ1.mean(), kl2 = t.analyticKLZ2.mean()
+            let beta = Float(KLWarmup.linear(steps: warmupSteps).factor(atStep: step))
+            var parts = ["reconstruction": Double(rec.item), "kl": Double(kl1.item + kl2.item), "kl_z1": Double(kl1.item), "kl_z2": Double(kl2.item)]
+            if warmupSteps > 0 { parts["beta"] = Double(beta) }
+            return TrainingLoss(loss: beta == 1 ? rec + kl1 + kl2 : rec + (kl1 + kl2) * beta, parts: parts)
         case .iwae:
             let bound = ImportanceSampling.logMeanExp(t.logWeights).mean()
             return TrainingLoss(loss: -bound, parts: ["iwae_bound": Double(bound.item)])
         }
     }
 
-    /// `"loss"` (the one-sample −ELBO), `"reconstruction"`, `"kl"`, `"kl_z1"`, `"kl_z2"`, and
+    /// `"loss"` (the one-sample −ELBO, KLs as in training), `"reconstruction"`, `"kl"`, `"kl_z1"`, `"kl_z2"`, and
     /// `"nll_iwae"` when `evaluationImportanceSamples` > 0: per-example means in nats.
     public func evaluationMetrics(_ batch: Batch, generator: RandomGenerator) -> [String: Double] {
         let t = terms(batch.x, samples: 1, generator: generator)
-        let rec = Double(t.reconstruction.mean().item), kl1 = Double(t.klZ1.mean().item), kl2 = Double(t.klZ2.mean().item)
+        let rec = Double(t.reconstruction.mean().item), kl1 = Double(t.analyticKLZ1.mean().item), kl2 = Double(t.analyticKLZ2.mean().item)
         var metrics = ["loss": rec + kl1 + kl2, "reconstruction": rec, "kl": kl1 + kl2, "kl_z1": kl1, "kl_z2": kl2]
         if evaluationImportanceSamples > 0 {
             metrics["nll_iwae"] = -Double(logMarginal(batch.x, samples: evaluationImportanceSamples, generator: generator).mean().item)

@@ -31,15 +31,17 @@ public struct HierarchicalVAEConfiguration: Codable, Equatable, Sendable {
     public var objective: ObjectiveKind
     /// k of the objective.
     public var samples: Int
+    /// Steps of the ELBO's linear KL warm-up (0 = off; `HierarchicalVAE.warmupSteps`).
+    public var warmupSteps: Int
     /// Seed of the weight initialization.
     public var seed: UInt64
 
     /// A configuration; the defaults are the IWAE paper's two-layer model trained on the ELBO with one sample.
     public init(imageShape: [Int] = [1, 28, 28], hidden1: [Int] = [200, 200], latent1: Int = 100, hidden2: [Int] = [100, 100],
                 latent2: Int = 50, inference: HierarchicalVAE.Inference = .bottomUp, objective: ObjectiveKind = .elbo,
-                samples: Int = 1, seed: UInt64 = 0) {
+                samples: Int = 1, warmupSteps: Int = 0, seed: UInt64 = 0) {
         (self.imageShape, self.hidden1, self.latent1, self.hidden2, self.latent2) = (imageShape, hidden1, latent1, hidden2, latent2)
-        (self.inference, self.objective, self.samples, self.seed) = (inference, objective, samples, seed)
+        (self.inference, self.objective, self.samples, self.warmupSteps, self.seed) = (inference, objective, samples, warmupSteps, seed)
     }
 
     /// The problems of this configuration, each naming the field, its value and what is allowed.
@@ -51,6 +53,8 @@ public struct HierarchicalVAEConfiguration: Codable, Equatable, Sendable {
         if latent1 < 1 { p.append("latent1 \(latent1): need ≥ 1") }
         if latent2 < 1 { p.append("latent2 \(latent2): need ≥ 1") }
         if samples < 1 { p.append("samples \(samples): need ≥ 1") }
+        if warmupSteps < 0 { p.append("warmupSteps \(warmupSteps): need ≥ 0") }
+        if warmupSteps > 0 && objective == .iwae { p.append("warmupSteps \(warmupSteps): the KL warm-up applies to the ELBO objective only, not to iwae") }
         return p
     }
 
@@ -85,8 +89,10 @@ public struct HierarchicalVAEConfiguration: Codable, Equatable, Sendable {
         let prior1 = GaussianEncoder(body: Sequential(Self.mlp(latent2, hidden2.reversed(), 2 * latent1, generator: g)), latentDimension: latent1)
         let decoder = Decoder(body: Sequential(Self.mlp(latent1, hidden1.reversed(), d, generator: g)), outputShape: imageShape)
         let objective: HierarchicalVAE.Objective = self.objective == .elbo ? .elbo(samples: samples) : .iwae(samples: samples)
-        return HierarchicalVAE(bottomUp: Sequential(up), posterior1: posterior1, posterior2: posterior2, prior1: prior1,
-                               decoder: decoder, inference: inference, objective: objective)
+        let model = HierarchicalVAE(bottomUp: Sequential(up), posterior1: posterior1, posterior2: posterior2, prior1: prior1,
+                                    decoder: decoder, inference: inference, objective: objective)
+        model.warmupSteps = warmupSteps
+        return model
     }
 
     /// The configuration as compact JSON with sorted keys.

@@ -89,17 +89,27 @@ final class HierarchicalVAETests: XCTestCase {
         }
     }
 
-    /// With the ladder, q(z₂|x) depends on x alone: the mean of klZ2 over many draws is the
-    /// closed-form KL(q(z₂|x) ‖ N(0, I)), within 4 standard errors.
-    func testMeanOfTheTopKLTermIsTheClosedFormKL() throws {
-        let model = try tiny(.ladder)
-        let x = binary(1, pixels: 4)
-        let k = 20_000
-        let kl = model.terms(x, samples: k, generator: RandomGenerator(seed: 8)).klZ2.scalars.map(Double.init)
-        let mean = kl.reduce(0, +) / Double(k)
-        let sd = (kl.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(k - 1)).squareRoot()
-        let exact = Double(model.posterior2(model.bottomUp(x)).klToStandardNormalPerDimension().sum().item)
-        XCTAssertEqual(mean, exact, accuracy: 4 * sd / Double(k).squareRoot() + 1e-4)
+    /// The closed-form KL terms are the expectations of the sampled ones: over 20 000 draws the mean
+    /// of (sampled − closed form) is 0 within 4 standard errors, per layer and inference mode; with
+    /// the ladder, q(z₂|x) depends on x alone and its term is KL(q(z₂|x) ‖ N(0, I)) itself.
+    func testClosedFormKLTermsAreTheMeansOfTheSampledOnes() throws {
+        for inference in HierarchicalVAE.Inference.allCases {
+            let model = try tiny(inference)
+            let x = binary(1, pixels: 4)
+            let k = 20_000
+            let t = model.terms(x, samples: k, generator: RandomGenerator(seed: 8))
+            for (sampled, closed, name) in [(t.klZ1, t.analyticKLZ1, "z1"), (t.klZ2, t.analyticKLZ2, "z2")] {
+                let d = (sampled - closed).scalars.map(Double.init)
+                let mean = d.reduce(0, +) / Double(k)
+                let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(k - 1)).squareRoot()
+                XCTAssertEqual(mean, 0, accuracy: 4 * sd / Double(k).squareRoot() + 1e-4, "\(inference) \(name)")
+                XCTAssertGreaterThan(sd, 0.01, "\(inference) \(name): the sampled term has variance the closed form removes")
+            }
+            if inference == .ladder {
+                let exact = model.posterior2(model.bottomUp(x)).klToStandardNormalPerDimension().sum().item
+                XCTAssertEqual(t.analyticKLZ2.scalars[0], exact, accuracy: 1e-5)
+            }
+        }
     }
 
     func testIWAEBoundWithOneSampleIsTheELBOOfTheSameDraw() throws {
@@ -110,8 +120,14 @@ final class HierarchicalVAETests: XCTestCase {
             let elbo = model.trainingLoss(batch, step: 0, generator: RandomGenerator(seed: 4))
             model.objective = .iwae(samples: 1)
             let iwae = model.trainingLoss(batch, step: 0, generator: RandomGenerator(seed: 4))
-            XCTAssertEqual(Double(elbo.loss.item), Double(iwae.loss.item), accuracy: 1e-4)
-            XCTAssertEqual(elbo.parts["reconstruction"]! + elbo.parts["kl"]!, -iwae.parts["iwae_bound"]!, accuracy: 1e-4)
+            // The one-sample ELBO of the same draw, with its KLs as sampled (the log-weight itself).
+            let t = model.terms(batch.x, samples: 1, generator: RandomGenerator(seed: 4))
+            let sampledELBO = -Double((t.reconstruction + t.klZ1 + t.klZ2).mean().item)
+            XCTAssertEqual(-Double(iwae.loss.item), sampledELBO, accuracy: 1e-4)
+            XCTAssertEqual(iwae.parts["iwae_bound"]!, sampledELBO, accuracy: 1e-4)
+            // The training ELBO takes the same draw, with the KLs' closed-form parts exact.
+            XCTAssertEqual(elbo.parts["reconstruction"]!, Double(t.reconstruction.mean().item), accuracy: 1e-4)
+            XCTAssertEqual(Double(elbo.loss.item), elbo.parts["reconstruction"]! + elbo.parts["kl"]!, accuracy: 1e-4)
             XCTAssertEqual(elbo.parts["kl"]!, elbo.parts["kl_z1"]! + elbo.parts["kl_z2"]!, accuracy: 1e-5)
             let marginal = model.logMarginal(batch.x, samples: 1, generator: RandomGenerator(seed: 4))
             XCTAssertTrue(marginal.isClose(to: model.terms(batch.x, samples: 1, generator: RandomGenerator(seed: 4)).logWeights.reshaped([5]), rtol: 1e-5, atol: 1e-4))
@@ -203,6 +219,20 @@ final class HierarchicalVAETests: XCTestCase {
         head.bias!.value = Tensor(shape: [bias.count], scalars: bias.enumerated().map { $0.offset >= half ? $0.element + shift : $0.element })
     }
 
+    /// The ELBO's KL weight rises linearly over `warmupSteps` (the loss is reconstruction + β·KL at
+    /// β = step / steps, then 1); the IWAE objective refuses a warm-up.
+    func testKLWarmupWeightsTheELBOsKL() throws {
+        let model = try tiny(.ladder)
+        model.warmupSteps = 100
+        let batch = Batch(x: binary(4, pixels: 4))
+        for (step, beta) in [(0, 0.0), (25, 0.25), (100, 1.0), (500, 1.0)] {
+            let loss = model.trainingLoss(batch, step: step, generator: RandomGenerator(seed: 3))
+            XCTAssertEqual(loss.parts["beta"]!, beta, accuracy: 1e-6)
+            XCTAssertEqual(Double(loss.loss.item), loss.parts["reconstruction"]! + beta * loss.parts["kl"]!, accuracy: 1e-4, "step \(step)")
+        }
+        XCTAssertTrue(HierarchicalVAEConfiguration(objective: .iwae, samples: 5, warmupSteps: 10).problems().contains { $0.contains("ELBO objective only") })
+    }
+
     func testCheckpointRoundTripRestoresTheBound() throws {
         let folder = try ModelTestSupport.temporaryDirectory(self)
         for inference in HierarchicalVAE.Inference.allCases {
@@ -226,5 +256,43 @@ final class HierarchicalVAETests: XCTestCase {
         XCTAssertThrowsError(try HierarchicalVAEConfiguration(latent1: 0, samples: 0).build()) { error in
             XCTAssertTrue("\(error)".contains("latent1 0") && "\(error)".contains("samples 0"), "\(error)")
         }
+    }
+}
+
+/// Training through the shared `Trainer` on real binarized MNIST images.
+final class HierarchicalVAETrainingTests: XCTestCase {
+    /// A 784-64-(10)-32-(5) bottom-up model trained 60 steps (1000 mnist-5k images binarized once,
+    /// batch 100, Adam 1e-2, ELBO) reaches a test −ELBO below 175 nats on 200 binarized test images
+    /// (156 measured), far below the best model that ignores its latents — independent pixels at
+    /// the training set's frequencies, 197 nats on these images — and its 100-sample IWAE estimate
+    /// of log p(x) lies above its ELBO. (tanh MLPs sit on that plateau for their first few hundred
+    /// steps at the paper's 1e-3 on dynamically binarized data.)
+    func testShortMNISTTrainingBeatsTheIndependentPixelsBaseline() throws {
+        let data = try ModelTestSupport.mnist5k()
+        let train = data.train.prefix(1000).staticallyBinarized(seed: 4)
+        let x = data.test.prefix(200).staticallyBinarized(seed: 5).inputs
+        // −log p(x) under independent Bernoulli pixels with the (smoothed) training frequencies.
+        let n = Double(train.count), pixels = 784
+        let trainValues = train.inputs.scalars, testValues = x.scalars
+        var frequency = [Double](repeating: 0.5, count: pixels)
+        for i in 0..<train.count { for j in 0..<pixels { frequency[j] += Double(trainValues[i * pixels + j]) } }
+        frequency = frequency.map { $0 / (n + 1) }
+        var baseline = 0.0
+        for i in 0..<200 { for j in 0..<pixels { baseline -= testValues[i * pixels + j] == 1 ? log(frequency[j]) : log(1 - frequency[j]) } }
+        baseline /= 200
+
+        let model = try HierarchicalVAEConfiguration(hidden1: [64], latent1: 10, hidden2: [32], latent2: 5, seed: 1).build()
+        let trainer = Trainer(model: model, optimizer: Adam(model.namedParameters(), learningRate: 1e-2),
+                              configuration: TrainerConfiguration(epochs: 6, seed: 1))
+        try trainer.fit(train: DataLoader(train, batchSize: 100, seed: 1))
+        model.eval()
+        let (negativeELBO, iwae) = withoutGrad { () -> (Double, Double) in
+            (model.evaluationMetrics(Batch(x: x), generator: RandomGenerator(seed: 2))["loss"]!,
+             Double(model.logMarginal(x, samples: 100, generator: RandomGenerator(seed: 2)).mean().item))
+        }
+        print("hierarchical VAE, 60 steps: test −ELBO \(negativeELBO), −IWAE₁₀₀ \(-iwae), independent pixels \(baseline)")
+        XCTAssertLessThan(negativeELBO, 175, "test −ELBO after 60 steps")
+        XCTAssertLessThan(negativeELBO, baseline - 20, "the latents carry information about x")
+        XCTAssertGreaterThan(iwae, -negativeELBO)
     }
 }
