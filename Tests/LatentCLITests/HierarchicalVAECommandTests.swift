@@ -5,17 +5,20 @@ import Latent
 import LatentCLI
 
 /// `latent train hvae` end to end on a few real MNIST images: train (ladder inference, IWAE
-/// objective), eval's K-sample NLL against the ELBO, samples, checkpoint resume, refusals.
+/// objective), eval's K-sample NLL against the ELBO from the saved checkpoint, samples, refusals.
+/// (Resuming is the shared `Trainer`'s, tested in TrainCycleTests — this model keeps no state but
+/// its parameters and Adam's; each command here loads mnist-5k, seconds in a debug build, so the
+/// test keeps to three of them.)
 final class HierarchicalVAECommandTests: XCTestCase {
-    func testHierarchicalVAETrainsEvaluatesSamplesAndResumes() throws {
+    func testHierarchicalVAETrainsEvaluatesAndSamples() throws {
         let latent = try LatentRunner(self)
         let data = try sharedDataRoot().path
         let train = ["train", "hvae", "--data", "mnist-5k", "--data-dir", data, "--train-size", "256", "--test-size", "64",
                      "--hidden", "32", "--hidden-top", "16", "--latent-sizes", "8,4", "--inference", "ladder",
                      "--objective", "iwae", "--iwae-samples", "3", "--batch-size", "32", "--quiet"]
         try latent.succeed(train + ["--epochs", "2", "--output", "run"])
-        let config = try String(contentsOf: latent.path("run/config.json"), encoding: .utf8)
-        XCTAssertTrue(config.contains("\"binarize\":\"dynamic\""), "dynamic binarization by default: \(config)")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: latent.path("run/config.json"))) as? [String: Any]
+        XCTAssertEqual((config?["settings"] as? [String: Any])?["binarize"] as? String, "dynamic", "dynamic binarization by default")
         let event = try LatentRunner.evalEvent(try latent.succeed(["eval", "run", "--samples", "20", "--images", "32", "--json"]).stdout)
         let metrics = try XCTUnwrap(event["metrics"] as? [String: Double])
         XCTAssertEqual(Set(metrics.keys), ["negative_elbo", "reconstruction", "kl", "kl_z1", "kl_z2", "nll_iwae20_first32",
@@ -31,9 +34,6 @@ final class HierarchicalVAECommandTests: XCTestCase {
         for picture in ["samples", "reconstructions"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: latent.path("run/pictures/\(picture).png").path), picture)
         }
-        try latent.succeed(train + ["--epochs", "1", "--output", "split"])
-        try latent.succeed(["train", "--resume", "split", "--epochs", "2", "--quiet"])
-        try LatentRunner.assertSameCheckpoint(latent.path("run/checkpoints/last.safetensors"), latent.path("split/checkpoints/last.safetensors"))
         // The hierarchical settings are hvae's alone, and z needs exactly two widths.
         for refused in [["train", "vae", "--objective", "iwae", "--dry-run"], ["train", "hvae", "--latent-sizes", "10", "--dry-run"]] {
             let outcome = try latent.run(refused)

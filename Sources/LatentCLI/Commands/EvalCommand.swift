@@ -95,8 +95,7 @@ struct EvalCommand: ParsableCommand {
             }
         case let .hvae(m, _):
             m.evaluationImportanceSamples = 0
-            addELBO(m)
-            for (k, v) in average(m) where k.hasPrefix("kl_z") { metrics[k] = v }
+            for (k, v) in average(m) { metrics[k == "loss" ? "negative_elbo" : k] = v }
             try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
             if samples > 0 {
                 let x = test.inputs.slice(axis: 0, from: 0, to: n)

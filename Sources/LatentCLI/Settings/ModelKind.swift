@@ -2,9 +2,11 @@ import Latent
 
 /// The models `latent train` builds, by name, with their families and default settings.
 public enum ModelKind: String, CaseIterable, Codable {
-    case vae, betaVAE = "beta-vae", iwae, wae, cvae, vqvae = "vq-vae", hvae
+    case vae, betaVAE = "beta-vae", iwae, wae, cvae, vqvae = "vq-vae"
     case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
     case flowMatching = "flow-matching"
+    /// The hierarchical VAE (listed last so that the older names keep their order in messages).
+    case hvae
 
     /// The families of models, which read different settings (`SettingKey.Scope`).
     public enum Family: String { case vae, cvae, vqvae, hvae, flow, flowMatching = "flow-matching" }
