@@ -146,8 +146,8 @@ public final class HierarchicalVAE: Module, TrainableModel {
             kl2 = q2.klToStandardNormalPerDimension().sum(axis: 1).expanded(to: [k, b]).reshaped([k * b])
         }
         let z1s = z1.reshaped([k, b, latent1]), z2s = z2.reshaped([k, b, latent2])
-        // x repeated k times row by row, so that p(x|z₁) is one flat [k·B] batch (the fused
-        // Bernoulli kernel's fast path; broadcasting x against [k, B, …] is several times slower).
+        // x repeated k times row by row, so that p(x|z₁) is one flat [k·B] batch of the same shape as
+        // its parameters (the fused Bernoulli kernel's path, not a broadcast).
         let xs = k == 1 ? x : x.expanded(to: [k] + x.shape).reshaped([k * b] + Array(x.shape.dropFirst()))
         return Terms(reconstruction: -decoder(z1).logProb(xs).reshaped([k, b]),
                      klZ1: (logQ1 - p1.logProb(z1)).reshaped([k, b]),
