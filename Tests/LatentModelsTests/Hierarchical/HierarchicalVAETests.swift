@@ -158,7 +158,7 @@ final class HierarchicalVAETests: XCTestCase {
         for inference in HierarchicalVAE.Inference.allCases {
             let model = try tiny(inference, pixels: 3, latent1: 1, latent2: 1, hidden: 4, seed: 11)
             // Proposals wider than the posteriors (log σ̂₁ and log σ(z₂) raised by 0.5 and 0.4), so that the importance
-            // weights have a finite variance and 20 000 samples pin log p(x) down to ~0.01 nats.
+            // weights have a finite variance and 50 000 samples pin log p(x) down to ~0.01 nats.
             broaden(model.posterior1.body as! Linear, by: 0.5)
             broaden((model.posterior2.body as! Sequential).layers.last as! Linear, by: 0.4)
             let x = Tensor(shape: [2, 1, 1, 3], scalars: [1, 0, 1, 0, 0, 1])
@@ -191,7 +191,7 @@ final class HierarchicalVAETests: XCTestCase {
                 }
                 exact.append(log(sum * d1 * d2))
             }
-            let estimate = withoutGrad { model.logMarginal(x, samples: 20_000, generator: RandomGenerator(seed: 3), maxRows: 20_000) }
+            let estimate = withoutGrad { model.logMarginal(x, samples: 50_000, generator: RandomGenerator(seed: 3), maxRows: 25_000) }
             for example in 0..<2 {
                 XCTAssertEqual(Double(estimate.scalars[example]), exact[example], accuracy: 0.02, "\(inference) example \(example)")
             }
