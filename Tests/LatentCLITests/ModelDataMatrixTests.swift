@@ -81,6 +81,7 @@ final class ModelDataMatrixTests: XCTestCase {
         switch model.family {
         case .vae, .cvae: settings += [("hidden", "16"), ("latent", "2")]
         case .vqvae: settings += [("hidden", "16"), ("codes", "4"), ("code-positions", "2"), ("code-dimension", "2"), ("prior-hidden", "8")]
+        case .hvae: settings += [("hidden", "16"), ("hidden-top", "8"), ("latent-sizes", "4,2")]
         case .flow: settings += model == .glow ? [("layers", "1"), ("hidden", "4"), ("scales", "1")] : [("layers", "2"), ("hidden", "8")]
         case .flowMatching: settings += [("hidden", "8"), ("solver", "rk4"), ("ode-steps", "4")]
         }
@@ -158,7 +159,7 @@ final class ModelDataMatrixTests: XCTestCase {
             ("sample png", ["sample", "run", "--count", "4", "--output", "s.png", "--quiet"], "s.png"),
             ("sample npy", ["sample", "run", "--count", "4", "--output", "s.npy", "--quiet"], "s.npy"),
         ]
-        if cell.model.family == .vae || cell.model.family == .cvae {
+        if cell.model.family == .vae || cell.model.family == .cvae || cell.model.family == .hvae {
             commands += [("reconstruct", ["reconstruct", "run", "--count", "4", "--output", "r.png", "--quiet"], "r.png"),
                          ("traverse", ["traverse", "run", "--steps", "3", "--output", "t.png", "--quiet"], "t.png")]
         } else if ModelDataMatrixTests.pointData.contains(cell.data) {
@@ -168,7 +169,7 @@ final class ModelDataMatrixTests: XCTestCase {
             let outcome = latent(arguments, timeout: name == "eval" && slowEval ? max(150, ModelDataMatrixTests.timeout) : ModelDataMatrixTests.timeout)
             // The conditional VAE has no single code to traverse (and reconstructs only in the quadrant task), the VQ-VAE's codes
             // are discrete: a one-line usage refusal is fine.
-            let refusable = cell.model.family == .cvae ? ["reconstruct", "traverse"] : cell.model.family == .vqvae ? ["traverse"] : []
+            let refusable = cell.model.family == .cvae ? ["reconstruct", "traverse"] : [.vqvae, .hvae].contains(cell.model.family) ? ["traverse"] : []
             if refusable.contains(name), outcome.status == 64, !outcome.signalled,
                ModelDataMatrixTests.oneErrorLine(outcome.stderr) {
                 report.notes.append("\(name) refused: \(outcome.stderr.dropFirst("error: ".count).trimmingCharacters(in: .whitespacesAndNewlines))")

@@ -6,7 +6,7 @@ import Latent
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, the WAE's reconstruction and MMD², the VQ-VAE's bound, code NLL and codebook perplexity, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score, the β-VAE score, DCI and SAP).")
+        abstract: "Evaluate a trained model: ELBO, IWAE log p(x), bits/dim, the WAE's reconstruction and MMD², the VQ-VAE's bound, code NLL and codebook perplexity, the hierarchical VAE's per-layer KL and active units, KL per dimension, active units, disentanglement (sprites: MIG, the FactorVAE score, the β-VAE score, DCI and SAP).")
 
     @OptionGroup var modelArgument: ModelArgument
 
@@ -104,6 +104,22 @@ struct EvalCommand: ParsableCommand {
                 factorInformation = try EvalCommand.disentanglement(vae, loader: loader, factors: factors, seed: seed, settings: settings,
                                                                     progress: progress, into: &metrics)
             }
+        case let .hvae(m, _):
+            m.evaluationImportanceSamples = 0
+            for (k, v) in average(m) { metrics[k == "loss" ? "negative_elbo" : k] = v }
+            try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
+            if samples > 0 {
+                let x = test.inputs.slice(axis: 0, from: 0, to: n)
+                let nll = withoutGrad { -Double(m.logMarginal(x, samples: samples, generator: generator).mean().item) }
+                let subsetELBO = withoutGrad { Double(m.evaluationMetrics(Batch(x: x), generator: generator)["loss"]!) }
+                metrics["nll_iwae\(samples)_first\(n)"] = nll
+                metrics["negative_elbo_first\(n)"] = subsetELBO
+                metrics["elbo_gap_first\(n)"] = subsetELBO - nll
+            }
+            // Burda et al.'s active units, A_u = Var_x E_q[u|x] > 0.01, per layer, on up to 1000 test images.
+            let units = m.activeUnits(test.inputs.slice(axis: 0, from: 0, to: min(1000, test.count)), generator: generator)
+            metrics["active_units_z1"] = Double(units.z1)
+            metrics["active_units_z2"] = Double(units.z2)
         case let .vqvae(vq, _):
             // The deterministic one-hot posterior: −log p(x) ≤ reconstruction + code NLL (`nll_bound`).
             for (k, v) in average(vq) { metrics[k == "loss" ? "nll_bound" : k] = v }
@@ -239,6 +255,7 @@ extension RunModel {
         case let .vae(vae, _): return !vae.objective.isWAE
         case .cvae: return true
         case .vqvae: return false
+        case .hvae: return true
         }
     }
 }

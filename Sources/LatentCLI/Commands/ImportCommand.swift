@@ -62,6 +62,7 @@ struct ImportCommand: ParsableCommand {
         switch built {
         case let .vae(m, _): try ImportCommand.saveFresh(m, settings: settings, folder: folder, metadata: metadata)
         case let .cvae(m, _): try ImportCommand.saveFresh(m, settings: settings, folder: folder, metadata: metadata)
+        case let .hvae(m, _): try ImportCommand.saveFresh(m, settings: settings, folder: folder, metadata: metadata)
         case let .vqvae(m, _): try ImportCommand.saveFresh(m, settings: settings, folder: folder, metadata: metadata)
         case let .flow(m): try ImportCommand.saveFresh(m, settings: settings, folder: folder, metadata: metadata)
         case let .flowMatching(m): try ImportCommand.saveFresh(m, settings: settings, folder: folder, metadata: metadata)

@@ -6,6 +6,7 @@ public enum RunModel {
     case vae(VAE, VAEConfiguration)
     case cvae(ConditionalVAE, ConditionalVAEConfiguration)
     case vqvae(VQVAE, VQVAEConfiguration)
+    case hvae(HierarchicalVAE, HierarchicalVAEConfiguration)
     case flow(FlowModel)
     case flowMatching(FlowMatchingModel)
 
@@ -20,6 +21,7 @@ public enum RunModel {
         case let .vae(m, _): return m
         case let .cvae(m, _): return m
         case let .vqvae(m, _): return m
+        case let .hvae(m, _): return m
         case let .flow(m): return m
         case let .flowMatching(m): return m
         }
@@ -34,6 +36,7 @@ public enum RunModel {
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try encoder.encode(c), as: UTF8.self)
         case let .vqvae(_, c): return try c.json()
+        case let .hvae(_, c): return try c.json()
         case let .flow(m): return try m.configuration.json()
         case let .flowMatching(m): return try m.configuration.json()
         }
@@ -49,6 +52,7 @@ public enum RunModel {
             case .vae: return try buildVAE(settings, kind: kind, seed: seed)
             case .cvae: return try buildCVAE(settings, kind: kind, seed: seed)
             case .vqvae: return try buildVQVAE(settings, kind: kind, seed: seed)
+            case .hvae: return try buildHVAE(settings, kind: kind, seed: seed)
             case .flow: return .flow(FlowModel(configuration: try flowConfiguration(settings, kind: kind, seed: seed)))
             case .flowMatching: return .flowMatching(FlowMatchingModel(configuration: try flowMatchingConfiguration(settings, seed: seed)))
             }
@@ -99,6 +103,22 @@ public enum RunModel {
                                         dimension: s.int("code-dimension"), codes: s.int("codes"), priorHidden: s.int("prior-hidden"),
                                         commitment: Float(s.double("commitment")), decay: Float(s.double("codebook-decay")), seed: seed)
         return .vqvae(try config.build(), config)
+    }
+
+    private static func buildHVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {
+        guard case let .images(shape, _, _) = kind else { throw CLIError.usage("the hierarchical VAE needs image data") }
+        let sizes = s.ints("latent-sizes")
+        guard sizes.count == 2 else {
+            throw CLIError.badSetting(key: "latent-sizes", value: sizes.map(String.init).joined(separator: ","), allowed: "two widths L₁,L₂ (e.g. 100,50)")
+        }
+        let config = HierarchicalVAEConfiguration(
+            imageShape: shape, hidden1: s.ints("hidden"), latent1: sizes[0], hidden2: s.ints("hidden-top"), latent2: sizes[1],
+            inference: HierarchicalVAE.Inference(rawValue: s.string("inference"))!,
+            objective: HierarchicalVAEConfiguration.ObjectiveKind(rawValue: s.string("objective"))!, samples: s.int("iwae-samples"),
+            warmupSteps: s.int("kl-warmup-steps"), seed: seed)
+        let model = try config.build()
+        model.evaluationImportanceSamples = s.int("eval-samples")
+        return .hvae(model, config)
     }
 
     private static func buildCVAE(_ s: RunSettings, kind: DatasetCatalog.Kind, seed: UInt64) throws -> RunModel {

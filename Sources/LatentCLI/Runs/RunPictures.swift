@@ -27,6 +27,9 @@ public enum RunPictures {
                 let z = vae.prior.sample(count, generator: generator) * temperature
                 return inChunks(count) { z.slice(axis: 0, from: $0, to: $1) }.map { vae.decoder($0).mean.reshaped([-1] + shape) }.concatenated
             }
+        case let .hvae(m, _):
+            // z₂ ~ N(0, T²I), then z₁ ~ p(z₁|z₂) with its noise scaled by T.
+            x = inChunks(count) { m.sample($1 - $0, temperature: temperature, generator: generator).reshaped([-1] + shape) }.concatenated
         case let .vqvae(vq, _):
             // Codes drawn from the autoregressive prior (no temperature: the codes are discrete).
             x = inChunks(count) { vq.sample($1 - $0, generator: generator) }.concatenated
@@ -75,6 +78,7 @@ public enum RunPictures {
         case let .vae(_, config): return config.imageShape
         case let .cvae(_, config): return config.imageShape
         case let .vqvae(_, config): return config.imageShape
+        case let .hvae(_, config): return config.imageShape
         case let .flow(flow):
             let c = flow.configuration
             return c.imageShape ?? (c.image != nil ? imageShape(features: c.features) : nil) ?? [c.features]
@@ -111,6 +115,9 @@ public enum RunPictures {
             (features, widest) = (c.imageShape.reduce(1, *), c.hidden)
         case let .vqvae(_, c):
             (features, widest) = (c.imageShape.reduce(1, *), max(c.hidden, c.positions * c.codes))
+        case let .hvae(_, c):
+            // Every layer of the pass at once, a generous count.
+            (features, widest) = (c.imageShape.reduce(1, *), (c.hidden1 + c.hidden2).reduce(0, +) + 2 * (c.latent1 + c.latent2))
         case let .flow(flow):
             let c = flow.configuration
             features = c.features
@@ -241,9 +248,10 @@ public enum RunPictures {
         switch model {
         case let .vae(vae, _): reconstruct = { vae.reconstruct($0).reshaped($0.shape) }
         case let .vqvae(vq, _): reconstruct = { vq.reconstruct($0).reshaped($0.shape) }
+        case let .hvae(m, _): reconstruct = { m.reconstruct($0).reshaped($0.shape) }
         case let .cvae(cvae, config) where config.task == .quadrantCompletion:
             reconstruct = { completions(cvae, config, images: $0, generator: generator) }
-        default: throw CLIError.usage("reconstructions need a VAE (vae, beta-vae, iwae, wae), a vq-vae or a quadrant-completion cvae")
+        default: throw CLIError.usage("reconstructions need a VAE (vae, beta-vae, iwae, wae, hvae), a vq-vae or a quadrant-completion cvae")
         }
         guard images.rank == 4, images.shape[0] >= 1 else { throw CLIError.usage("reconstructions need at least one image, got shape \(images.shape)") }
         let scale = images.shape[3] <= 32 ? 2 : 1

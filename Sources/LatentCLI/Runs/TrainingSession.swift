@@ -69,6 +69,7 @@ public final class TrainingSession {
         case let .vae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .cvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .vqvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
+        case let .hvae(m, _): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flow(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         case let .flowMatching(m): final = try fit(m, model: model, data: data, writer: writer, resume: resume)
         }
@@ -173,7 +174,7 @@ public final class TrainingSession {
                                                            values: [-3, -2, -1, 0, 1, 2, 3]), to: folder.picture("traversal.png"))
         case let .cvae(_, config) where config.task == .quadrantCompletion:
             try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("completions.png"))
-        case .vqvae:
+        case .vqvae, .hvae:
             try AtomicFile.write(try RunPictures.reconstructions(model, images: testImages, generator: generator), to: folder.picture("reconstructions.png"))
         case let .flow(flow) where flow.features == 2 && flow.configuration.contextFeatures == 0:
             try AtomicFile.write(try RunPictures.density(flow, title: "learned density p(x)"), to: folder.picture("density.png"))

@@ -5,9 +5,11 @@ public enum ModelKind: String, CaseIterable, Codable {
     case vae, betaVAE = "beta-vae", iwae, wae, cvae, vqvae = "vq-vae"
     case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
     case flowMatching = "flow-matching"
+    /// The hierarchical VAE (listed last so that the older names keep their order in messages).
+    case hvae
 
     /// The families of models, which read different settings (`SettingKey.Scope`).
-    public enum Family: String { case vae, cvae, vqvae, flow, flowMatching = "flow-matching" }
+    public enum Family: String { case vae, cvae, vqvae, hvae, flow, flowMatching = "flow-matching" }
 
     /// The family.
     public var family: Family {
@@ -16,6 +18,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .cvae: return .cvae
         case .flowMatching: return .flowMatching
         case .vqvae: return .vqvae
+        case .hvae: return .hvae
         default: return .flow
         }
     }
@@ -38,6 +41,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .wae: return "Wasserstein autoencoder, MMD penalty (deterministic encoder, λ = 10)"
         case .cvae: return "conditional VAE: label → image or quadrant completion, learned prior p(z|x)"
         case .vqvae: return "VQ-VAE: discrete codes (EMA codebook), autoregressive prior over the codes"
+        case .hvae: return "hierarchical VAE, two stochastic layers (IWAE paper 100-50), ELBO or IWAE, bottom-up or ladder inference"
         case .realNVP: return "RealNVP affine couplings (flat; checkerboard masks on images)"
         case .glow: return "Glow multi-scale flow for images (ActNorm, 1×1 conv, couplings)"
         case .maf: return "masked autoregressive flow"
@@ -53,7 +57,7 @@ public enum ModelKind: String, CaseIterable, Codable {
     /// The dataset used when `--data` is not given.
     public var defaultData: String {
         switch self {
-        case .vae, .iwae, .wae, .cvae, .vqvae, .glow: return "mnist"
+        case .vae, .iwae, .wae, .cvae, .vqvae, .hvae, .glow: return "mnist"
         case .betaVAE: return "sprites"
         default: return "moons"
         }
@@ -66,7 +70,10 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .vae: return family == .vae
         case .cvae: return family == .cvae
         case .vaeFamily: return family == .vae || family == .cvae
-        case .imageModels: return family == .vae || family == .cvae || family == .vqvae
+        case .imageModels: return family == .vae || family == .cvae || family == .vqvae || family == .hvae
+        case .latentVariable: return family == .vae || family == .cvae || family == .hvae
+        case .importanceWeighted: return family == .vae || family == .hvae
+        case .hvae: return family == .hvae
         case .vqvae: return family == .vqvae
         case .flow: return family == .flow
         case .flowMatching: return family == .flowMatching
@@ -131,6 +138,18 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["commitment"] = .double(0.25)
             d["codebook-decay"] = .double(0.99)
             d["prior-hidden"] = .int(256)
+        case .hvae:
+            // The IWAE paper's two-layer model and protocol: dynamic binarization, batch 100.
+            d["binarize"] = .string("dynamic")
+            d["batch-size"] = .int(100)
+            d["eval-samples"] = .int(0)
+            d["hidden"] = .ints([200, 200])
+            d["hidden-top"] = .ints([100, 100])
+            d["latent-sizes"] = .ints([100, 50])
+            d["objective"] = .string("elbo")
+            d["iwae-samples"] = .int(1)
+            d["inference"] = .string("bottom-up")
+            d["kl-warmup-steps"] = .int(0)
         case .cvae:
             d["binarize"] = .string("none")
             d["eval-samples"] = .int(0)

@@ -65,6 +65,10 @@ extension RunSettings {
             let prior = Double(int("code-positions") * int("codes"))
             return mlp(f, [h], width) + mlp(width, [h], f) + mlp(prior, [Double(int("prior-hidden"))], prior)
                 + Double(int("codes") * int("code-dimension")) * 2
+        case .hvae:
+            let sizes = ints("latent-sizes").map(Double.init), top = ints("hidden-top").map(Double.init)
+            let (l1, l2) = (sizes.first ?? 1, sizes.last ?? 1)
+            return mlp(f, hidden, 2 * l1) + mlp(max(l1, hidden.last ?? 0), top, 2 * l2) + mlp(l2, top.reversed(), 2 * l1) + mlp(l1, hidden.reversed(), f)
         case .flow:
             let layers = Double(int("layers"))
             switch model {
@@ -92,6 +96,10 @@ extension RunSettings {
             let samples = model.family == .vae ? Double(int("iwae-samples")) : 1
             let evaluation = Double(int("eval-samples")) * 500 * (f + widths) / max(batch, 1)
             return batch * max(samples, evaluation, 1) * (8 * f + 4 * widths + conv) * 4 * 3
+        case .hvae:
+            let top = ints("hidden-top").map(Double.init).reduce(0, +) + ints("latent-sizes").map(Double.init).reduce(0, +)
+            let evaluation = Double(int("eval-samples")) * 500 * (f + widths) / max(batch, 1)
+            return batch * max(Double(int("iwae-samples")), evaluation, 1) * (8 * f + 4 * (widths + top)) * 4 * 3
         case .vqvae:
             return batch * (8 * f + 4 * widths + 4 * Double(int("code-positions") * int("codes"))) * 4 * 3
         case .flow:
@@ -129,6 +137,7 @@ extension RunSettings {
         case .flow: return "--layers \(int("layers"))"
         case .vqvae: return "--codes \(int("codes")), --code-positions \(int("code-positions")), --code-dimension \(int("code-dimension"))"
         case .vae, .cvae: return "--latent \(int("latent"))"
+        case .hvae: return "--latent-sizes \(ints("latent-sizes").map(String.init).joined(separator: ",")), --hidden-top \(ints("hidden-top").map(String.init).joined(separator: ","))"
         case .flowMatching: return ""
         }
     }

@@ -173,7 +173,7 @@ public struct RunSettings: Equatable {
     func checkConsistency() throws {
         let kind = try DatasetCatalog.kind(data)
         switch model.family {
-        case .vae, .cvae, .vqvae:
+        case .vae, .cvae, .vqvae, .hvae:
             guard case let .images(shape, _, classes) = kind else {
                 throw CLIError.usage("model \(model.rawValue) needs image data; '\(data)' is points — use a flow (realnvp, maf, nsf, …) or an image dataset (\(DatasetCatalog.fileNames.joined(separator: ", ")), sprites, dsprites, folder:PATH)")
             }
@@ -185,6 +185,13 @@ public struct RunSettings: Equatable {
             }
             if model.family == .vae && string("architecture") == "conv" && ![28, 32, 64].contains(shape[1]) {
                 throw CLIError.usage("architecture 'conv' takes 28×28, 32×32 or 64×64 images, '\(data)' has \(shape)")
+            }
+            if model.family == .hvae && ints("latent-sizes").count != 2 {
+                throw CLIError.badSetting(key: "latent-sizes", value: ints("latent-sizes").map(String.init).joined(separator: ","),
+                                          allowed: "two widths L₁,L₂ (e.g. 100,50)")
+            }
+            if model.family == .hvae && ints("hidden").isEmpty {
+                throw CLIError.badSetting(key: "hidden", value: "[]", allowed: "at least one width between x and z₁ (e.g. 200,200)")
             }
         case .flow:
             if model == .iaf || model == .nsfAR, case let .images(shape, _, _) = kind {

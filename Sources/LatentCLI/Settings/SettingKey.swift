@@ -28,6 +28,12 @@ public struct SettingKey {
         case imageModels = "vae, cvae, vq-vae"
         /// Only the VQ-VAE.
         case vqvae = "vq-vae"
+        /// The models with a continuous latent posterior to importance-sample.
+        case latentVariable = "vae, cvae, hvae"
+        /// The models trained on an importance-weighted bound.
+        case importanceWeighted = "vae, hvae"
+        /// Only the hierarchical VAE.
+        case hvae
         /// Only the Wasserstein autoencoder (`wae`).
         case wae
     }

@@ -18,7 +18,7 @@ public enum SettingsSchema {
         SettingKey(name: "scale", kind: .double(0.001...1000), scope: .all, help: "overall size of the 2-D density (moons: 1 = scikit-learn's, 2 = FFJORD's, the default)", datasets: DensityParameters.scaleDatasets),
         SettingKey(name: "picture-every", kind: .int(0...100_000), scope: .all, help: "save pictures every N epochs (0 = only at the end)"),
         SettingKey(name: "binarize", kind: .choice(["none", "dynamic", "static"]), scope: .imageModels, help: "pixels in [0, 1] as Bernoulli draws: dynamic = a fresh draw of the training images every epoch (the IWAE paper's protocol), static = one fixed draw; the test split is drawn once with a fixed seed, the same for every run"),
-        SettingKey(name: "eval-samples", kind: .int(0...100_000), scope: .vaeFamily, help: "importance samples K for the per-epoch IWAE estimate of log p(x) (0 = off)"),
+        SettingKey(name: "eval-samples", kind: .int(0...100_000), scope: .latentVariable, help: "importance samples K for the per-epoch IWAE estimate of log p(x) (0 = off)"),
         // VAE family.
         SettingKey(name: "architecture", kind: .choice(["mlp", "deep-mlp", "conv"]), scope: .vae, help: "encoder/decoder family"),
         SettingKey(name: "activation", kind: .choice(["relu", "tanh"]), scope: .vae, help: "hidden units of the deep-mlp architecture"),
@@ -46,7 +46,7 @@ public enum SettingsSchema {
         SettingKey(name: "controller-gain", kind: .double(1e-6...10), scope: .vae, help: "gain of the β controller"),
         SettingKey(name: "wae-lambda", kind: .double(0...1e6), scope: .wae,
                    help: "λ of the WAE: loss = −log p(x|z) + λ·MMD²(codes, N(0, I) draws), inverse multiquadratic kernel"),
-        SettingKey(name: "iwae-samples", kind: .int(1...10_000), scope: .vae, help: "K of the importance-weighted training bound (1 = ELBO)"),
+        SettingKey(name: "iwae-samples", kind: .int(1...10_000), scope: .importanceWeighted, help: "K of the importance-weighted training bound (1 = ELBO; hvae: k of --objective, averaged for elbo)"),
         SettingKey(name: "task", kind: .choice(["class", "quadrant"]), scope: .cvae, help: "label → image, or visible quadrant → hidden quadrants"),
         SettingKey(name: "learned-prior", kind: .bool, scope: .cvae, help: "learned conditional prior p(z|x) (false: N(0, I))"),
         SettingKey(name: "visible", kind: .ints(0...3), scope: .cvae, help: "visible quadrants for the quadrant task (0 = top-left … 3)"),
@@ -57,6 +57,12 @@ public enum SettingsSchema {
         SettingKey(name: "commitment", kind: .double(0...100), scope: .vqvae, help: "β of the commitment loss ‖z − sg(e)‖²"),
         SettingKey(name: "codebook-decay", kind: .double(0.5...0.99999), scope: .vqvae, help: "γ of the codebook's moving averages"),
         SettingKey(name: "prior-hidden", kind: .int(1...65_536), scope: .vqvae, help: "hidden width of the autoregressive code prior"),
+        // Hierarchical VAE.
+        SettingKey(name: "latent-sizes", kind: .ints(1...4096), scope: .hvae, help: "widths L₁,L₂ of the two stochastic layers z₁ (next to x) and z₂ (top)"),
+        SettingKey(name: "hidden-top", kind: .ints(1...65_536), scope: .hvae, help: "tanh widths between z₁ and z₂ (--hidden: between x and z₁), mirrored in p(z₁|z₂)"),
+        SettingKey(name: "objective", kind: .choice(["elbo", "iwae"]), scope: .hvae, help: "training bound: the ELBO (k samples averaged) or the IWAE bound (k samples), k = --iwae-samples"),
+        SettingKey(name: "kl-warmup-steps", kind: .int(0...100_000_000), scope: .hvae, help: "steps over which the ELBO's KL weight rises linearly from 0 to 1 (0 = off; not with --objective iwae)"),
+        SettingKey(name: "inference", kind: .choice(["bottom-up", "ladder"]), scope: .hvae, help: "q(z₁|x)q(z₂|z₁), or the ladder VAE's top-down q(z₂|x)q(z₁|z₂,x) (precision-weighted merge)"),
         // Flows.
         SettingKey(name: "layers", kind: .int(1...1000), scope: .flow, help: "flow layers (glow: steps per scale)"),
         SettingKey(name: "scales", kind: .int(1...6), scope: .flow, help: "levels of the multi-scale image flows"),
