@@ -110,7 +110,8 @@ struct EvalCommand: ParsableCommand {
             try EvalCommand.requireFinite(metrics, perDimension: [], information: [:])
             if samples > 0 {
                 let x = test.inputs.slice(axis: 0, from: 0, to: n)
-                let nll = withoutGrad { -Double(m.logMarginal(x, samples: samples, generator: generator).mean().item) }
+                progress.begin("importance sampling, K = \(samples)", unit: "images")
+                let nll = withoutGrad { -Double(m.logMarginal(x, samples: samples, generator: generator, progress: progress.update).mean().item) }
                 let subsetELBO = withoutGrad { Double(m.evaluationMetrics(Batch(x: x), generator: generator)["loss"]!) }
                 metrics["nll_iwae\(samples)_first\(n)"] = nll
                 metrics["negative_elbo_first\(n)"] = subsetELBO

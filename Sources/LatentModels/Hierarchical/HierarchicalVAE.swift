@@ -164,7 +164,9 @@ public final class HierarchicalVAE: Module, TrainableModel {
     /// rises to log p(x) with K). Memory stays bounded: at most `maxRows` samples (rows of z) are
     /// drawn at a time — ⌊maxRows / K⌋ examples per pass, or one example in several passes when
     /// K > maxRows — and only the `[K, examples]` log-weights are kept.
-    public func logMarginal(_ x: Tensor, samples k: Int, generator: RandomGenerator, maxRows: Int = 8192) -> Tensor {
+    /// `progress(done, total)` hears after each chunk how many examples are done.
+    public func logMarginal(_ x: Tensor, samples k: Int, generator: RandomGenerator, maxRows: Int = 8192,
+                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Tensor {
         require(k > 0 && maxRows > 0, "HierarchicalVAE.logMarginal: samples and maxRows must be positive, got \(k) and \(maxRows)")
         let n = x.shape[0], chunk = max(1, maxRows / k), piece = min(k, maxRows)
         var parts: [Tensor] = []
@@ -174,6 +176,7 @@ public final class HierarchicalVAE: Module, TrainableModel {
                 logImportanceWeights(xs, samples: min(piece, k - $0), generator: generator)
             }
             parts.append(ImportanceSampling.logMeanExp(weights.count == 1 ? weights[0] : Tensor.concat(weights, axis: 0)))
+            progress?(min(n, start + chunk), n)
         }
         return Tensor.concat(parts, axis: 0)
     }
