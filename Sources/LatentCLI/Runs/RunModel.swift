@@ -84,7 +84,9 @@ public enum RunModel {
             capacity: s.double("capacity") > 0 ? Float(s.double("capacity")) : nil, capacitySteps: s.int("capacity-steps"),
             capacityGamma: Float(s.double("capacity-gamma")),
             targetRate: s.double("target-rate") > 0 ? s.double("target-rate") : nil, controllerGain: s.double("controller-gain"),
-            trainingSamples: s.int("iwae-samples"), waeLambda: s.model == .wae ? Float(s.double("wae-lambda")) : nil, seed: seed)
+            trainingSamples: s.int("iwae-samples"), waeLambda: s.model == .wae ? Float(s.double("wae-lambda")) : nil, seed: seed,
+            pixelCNN: s.string("decoder") == "pixelcnn"
+                ? PixelCNNDecoderConfiguration(layers: s.int("pixelcnn-layers"), channels: s.int("pixelcnn-channels")) : nil)
         let vae = try config.build()
         vae.evaluationImportanceSamples = s.int("eval-samples")
         return .vae(vae, config)
