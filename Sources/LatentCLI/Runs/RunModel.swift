@@ -111,7 +111,9 @@ public enum RunModel {
         let config = ConditionalVAEConfiguration(
             task: s.string("task") == "class" ? .classConditional : .quadrantCompletion, imageShape: shape,
             classes: classes ?? 10, visibleQuadrants: s.ints("visible"), hidden: s.ints("hidden")[0], latent: s.int("latent"),
-            learnedPrior: s.bool("learned-prior"), likelihood: likelihood(s.string("likelihood")), seed: seed)
+            learnedPrior: s.bool("learned-prior"), likelihood: likelihood(s.string("likelihood")), seed: seed,
+            pixelCNN: s.string("decoder") == "pixelcnn"
+                ? PixelCNNDecoderConfiguration(layers: s.int("pixelcnn-layers"), channels: s.int("pixelcnn-channels")) : nil)
         let cvae = try config.build()
         cvae.evaluationImportanceSamples = s.int("eval-samples")
         return .cvae(cvae, config)

@@ -141,6 +141,9 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["hidden"] = .ints([400])
             d["likelihood"] = .string("bernoulli")
             d["task"] = .string("class")
+            d["decoder"] = .string("factorized")
+            d["pixelcnn-layers"] = .int(5)
+            d["pixelcnn-channels"] = .int(32)
             d["learned-prior"] = .bool(true)
             d["visible"] = .ints([0])
         case .flow:

@@ -35,10 +35,10 @@ public struct PixelCNNDecoderConfiguration: Codable, Equatable, Sendable {
         return p
     }
 
-    /// The decoder for latents of `latent` dimensions and images `[1, H, W]`.
-    public func decoder(imageShape: [Int], latent: Int, hidden: Int, generator: RandomGenerator) -> Decoder {
+    /// The decoder for `inputs` values per row (latents, or latents and a condition) and images `[1, H, W]`.
+    public func decoder(imageShape: [Int], inputs: Int, hidden: Int, generator: RandomGenerator) -> Decoder {
         let map = conditionChannels * imageShape[1] * imageShape[2]
-        let body = Sequential(Linear(latent, hidden, generator: generator), Activation.relu, Linear(hidden, map, generator: generator))
+        let body = Sequential(Linear(inputs, hidden, generator: generator), Activation.relu, Linear(hidden, map, generator: generator))
         let pixelCNN = PixelCNN(channels: channels, layers: layers, kernelSize: kernelSize, firstKernelSize: firstKernelSize,
                                 conditionChannels: conditionChannels, generator: generator)
         return Decoder(body: body, outputShape: imageShape, pixelCNN: pixelCNN)

@@ -279,7 +279,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                                             contextFeatures: width, generator: g)
             }
         }
-        let decoder = pixelCNN?.decoder(imageShape: imageShape, latent: latent, hidden: width, generator: g) ?? pair.decoder
+        let decoder = pixelCNN?.decoder(imageShape: imageShape, inputs: latent, hidden: width, generator: g) ?? pair.decoder
         let vae = VAE(encoder: pair.encoder, decoder: decoder, prior: p, flow: flow, regularizer: regularizer(),
                       objective: waeLambda.map { .wae(lambda: $0) } ?? (trainingSamples > 1 ? .iwae(samples: trainingSamples) : .elbo))
         vae.totalCorrelationWeight = (totalCorrelationBeta ?? 1) - 1

@@ -88,3 +88,31 @@ final class PixelCNNTests: XCTestCase {
         XCTAssertEqual(vae.sample(2, generator: RandomGenerator(seed: 10)).shape, [2, 1, 4, 4])
     }
 }
+
+/// The class-conditional VAE with a PixelCNN decoder p(y|x, z).
+final class ConditionalPixelCNNTests: XCTestCase {
+    func testClassConditionalVAEWithPixelCNNDecoder() throws {
+        let config = ConditionalVAEConfiguration(imageShape: [1, 4, 4], classes: 3, hidden: 8, latent: 2, seed: 1,
+                                                 pixelCNN: PixelCNNDecoderConfiguration(layers: 2, channels: 3, conditionChannels: 2))
+        XCTAssertEqual(try JSONDecoder().decode(ConditionalVAEConfiguration.self, from: try JSONEncoder().encode(config)), config)
+        let cvae = try config.build()
+        XCTAssertTrue(cvae.decoder.isAutoregressive)
+        let images = Tensor.uniform([3, 1, 4, 4], generator: RandomGenerator(seed: 2)).gt(Tensor(0.5))
+        let (x, y) = cvae.task.split(Batch(x: images, y: Tensor([0, 1, 2])))
+        // log p(y|x, z) is the PixelCNN's exact likelihood of y under the map of (z, x).
+        let z = Tensor.randn([3, 2], generator: RandomGenerator(seed: 3))
+        let direct = cvae.decoder.autoregressive!.logProb(y.reshaped([3, 1, 4, 4]),
+                                                        condition: cvae.decoder.conditionMap(Tensor.concat([z, x], axis: 1)))
+        XCTAssertTrue(cvae.logLikelihood(target: y, condition: x, z: z).isClose(to: direct, atol: 1e-5))
+        let nll = cvae.conditionalLogLikelihood(condition: x, target: y, samples: 5, generator: RandomGenerator(seed: 4))
+        XCTAssertEqual(nll.shape, [3])
+        XCTAssertTrue(nll.scalars.allSatisfy { $0.isFinite && $0 < 0 })
+        XCTAssertTrue(cvae.trainingLoss(Batch(x: images, y: Tensor([0, 1, 2])), step: 0, generator: RandomGenerator(seed: 5)).loss.item.isFinite)
+        let drawn = cvae.sample(condition: x, generator: RandomGenerator(seed: 6))
+        XCTAssertEqual(drawn.shape, [3, 1, 4, 4])
+        XCTAssertTrue(drawn.scalars.allSatisfy { $0 > 0 && $0 < 1 })
+        let quadrant = ConditionalVAEConfiguration(task: .quadrantCompletion, imageShape: [1, 4, 4],
+                                                   pixelCNN: PixelCNNDecoderConfiguration())
+        XCTAssertTrue(quadrant.problems().contains { $0.contains("class-conditional") })
+    }
+}
