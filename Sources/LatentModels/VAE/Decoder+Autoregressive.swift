@@ -19,11 +19,13 @@ extension Decoder {
     }
 
     /// A picture of p(x|z) for latents `[N, L]`, `[N] + outputShape`, no gradients: the mean of
-    /// a factorized decoder; for an autoregressive one, an ancestral sample drawn pixel by pixel
-    /// with `generator`, shown as the probability p(x_i = 1 | x_<i, z) each pixel was drawn with.
+    /// a factorized decoder; for an autoregressive one, the binary image of an ancestral sample
+    /// drawn pixel by pixel with `generator` (its conditionals' probabilities along the sampled path
+    /// can look like one mean image for every z while the model still ignores its context, so the
+    /// draws themselves are shown).
     public func decode(_ z: Tensor, generator: RandomGenerator) -> Tensor {
         guard let pixelCNN = autoregressive else { return withoutGrad { self(z).mean } }
-        return pixelCNN.sample(condition: withoutGrad { conditionMap(z) }, generator: generator).probabilities
+        return pixelCNN.sample(condition: withoutGrad { conditionMap(z) }, generator: generator).images
     }
 
     /// The PixelCNN's conditioning map `[N, K, H, W]` for latents `[N, L]`.
