@@ -88,7 +88,9 @@ public enum RunModel {
             capacity: s.double("capacity") > 0 ? Float(s.double("capacity")) : nil, capacitySteps: s.int("capacity-steps"),
             capacityGamma: Float(s.double("capacity-gamma")),
             targetRate: s.double("target-rate") > 0 ? s.double("target-rate") : nil, controllerGain: s.double("controller-gain"),
-            trainingSamples: s.int("iwae-samples"), waeLambda: s.model == .wae ? Float(s.double("wae-lambda")) : nil, seed: seed)
+            trainingSamples: s.int("iwae-samples"), waeLambda: s.model == .wae ? Float(s.double("wae-lambda")) : nil, seed: seed,
+            pixelCNN: s.string("decoder") == "pixelcnn"
+                ? PixelCNNDecoderConfiguration(layers: s.int("pixelcnn-layers"), channels: s.int("pixelcnn-channels")) : nil)
         let vae = try config.build()
         vae.evaluationImportanceSamples = s.int("eval-samples")
         return .vae(vae, config)
@@ -129,7 +131,9 @@ public enum RunModel {
         let config = ConditionalVAEConfiguration(
             task: s.string("task") == "class" ? .classConditional : .quadrantCompletion, imageShape: shape,
             classes: classes ?? 10, visibleQuadrants: s.ints("visible"), hidden: s.ints("hidden")[0], latent: s.int("latent"),
-            learnedPrior: s.bool("learned-prior"), likelihood: likelihood(s.string("likelihood")), seed: seed)
+            learnedPrior: s.bool("learned-prior"), likelihood: likelihood(s.string("likelihood")), seed: seed,
+            pixelCNN: s.string("decoder") == "pixelcnn"
+                ? PixelCNNDecoderConfiguration(layers: s.int("pixelcnn-layers"), channels: s.int("pixelcnn-channels")) : nil)
         let cvae = try config.build()
         cvae.evaluationImportanceSamples = s.int("eval-samples")
         return .cvae(cvae, config)

@@ -25,7 +25,7 @@ public enum RunPictures {
         case let .vae(vae, _):
             x = withoutGrad {
                 let z = vae.prior.sample(count, generator: generator) * temperature
-                return inChunks(count) { z.slice(axis: 0, from: $0, to: $1) }.map { vae.decoder($0).mean.reshaped([-1] + shape) }.concatenated
+                return inChunks(count) { z.slice(axis: 0, from: $0, to: $1) }.map { vae.decoder.decode($0, generator: generator).reshaped([-1] + shape) }.concatenated
             }
         case let .hvae(m, _):
             // z₂ ~ N(0, T²I), then z₁ ~ p(z₁|z₂) with its noise scaled by T.
@@ -279,7 +279,7 @@ public enum RunPictures {
                     rows.append(a * (1 - t) + b * t)
                 }
             }
-            return vae.decoder(Tensor.concat(rows, axis: 0)).mean.reshaped([pairs * steps] + config.imageShape)
+            return vae.decoder.decode(Tensor.concat(rows, axis: 0), generator: RandomGenerator(seed: 0)).reshaped([pairs * steps] + config.imageShape)
         }
         try requireFinite(decoded, what: "the interpolations")
         return ImageGrid.interpolations(decoded, steps: steps, scale: images.shape.last! <= 32 ? 2 : 1)
@@ -308,7 +308,7 @@ public enum RunPictures {
                 }
             }
             let z = Tensor(shape: [dimensions.count * values.count, config.latent], scalars: codes)
-            return vae.decoder(z).mean.reshaped([dimensions.count * values.count] + config.imageShape)
+            return vae.decoder.decode(z, generator: RandomGenerator(seed: 0)).reshaped([dimensions.count * values.count] + config.imageShape)
         }
         try requireFinite(decoded, what: "the traversal's decodings")
         return ImageGrid.traversal(decoded, dimensions: dimensions, values: values, scale: image.shape.last! <= 32 ? 2 : 1)

@@ -124,6 +124,9 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["target-rate"] = .double(0)
             d["controller-gain"] = .double(0.05)
             d["iwae-samples"] = .int(self == .iwae ? 5 : 1)
+            d["decoder"] = .string("factorized")
+            d["pixelcnn-layers"] = .int(5)
+            d["pixelcnn-channels"] = .int(32)
             if self == .wae { d["wae-lambda"] = .double(10) }
             if sprites {
                 d["epochs"] = .int(8)
@@ -157,6 +160,9 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["hidden"] = .ints([400])
             d["likelihood"] = .string("bernoulli")
             d["task"] = .string("class")
+            d["decoder"] = .string("factorized")
+            d["pixelcnn-layers"] = .int(5)
+            d["pixelcnn-channels"] = .int(32)
             d["learned-prior"] = .bool(true)
             d["visible"] = .ints([0])
         case .flow:

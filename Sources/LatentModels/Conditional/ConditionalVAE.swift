@@ -38,8 +38,10 @@ public final class ConditionalVAE: Module, TrainableModel {
     /// An MLP conditional VAE: q and the learned prior are D-`hidden`-2L ReLU networks, the decoder
     /// (L + C)-`hidden`-D_y. With `learnedPrior: false` the prior is N(0, I) — the "one-hot label
     /// concatenated" CVAE when the task is `classConditional`.
+    /// With `pixelCNN`, the decoder is that PixelCNN conditioned on (z, x) instead (one-channel targets).
     public static func mlp(task: ConditioningTask, hidden: Int = 400, latent: Int = 20, learnedPrior: Bool = true,
-                           likelihood: Likelihood = .bernoulli, generator: RandomGenerator = .global) -> ConditionalVAE {
+                           likelihood: Likelihood = .bernoulli, pixelCNN: PixelCNNDecoderConfiguration? = nil,
+                           generator: RandomGenerator = .global) -> ConditionalVAE {
         let dy = task.targetShape.reduce(1, *), c = task.conditionFeatures
         func gaussian(_ inputs: Int) -> GaussianEncoder {
             GaussianEncoder(body: Sequential(Linear(inputs, hidden, generator: generator), Activation.relu,
@@ -48,7 +50,8 @@ public final class ConditionalVAE: Module, TrainableModel {
         let decoder = Decoder(body: Sequential(Linear(latent + c, hidden, generator: generator), Activation.relu,
                                                Linear(hidden, dy, generator: generator)),
                               outputShape: task.targetShape, likelihood: likelihood)
-        return ConditionalVAE(posterior: gaussian(dy + c), prior: learnedPrior ? gaussian(c) : nil, decoder: decoder, task: task)
+        let pixelDecoder = pixelCNN?.decoder(imageShape: task.targetShape, inputs: latent + c, hidden: hidden, generator: generator)
+        return ConditionalVAE(posterior: gaussian(dy + c), prior: learnedPrior ? gaussian(c) : nil, decoder: pixelDecoder ?? decoder, task: task)
     }
 
     /// Latent dimensions L.
@@ -72,11 +75,18 @@ public final class ConditionalVAE: Module, TrainableModel {
         return decoder(Tensor.concat([z, xs], axis: -1))
     }
 
+    /// log p(y|x, z) for targets `[B, …]`, condition `[B, C]` and latents `[..., B, L]`: `[..., B]`
+    /// nats — the decoder's exact `logProb(_:given:)`, autoregressive decoders included.
+    public func logLikelihood(target y: Tensor, condition x: Tensor, z: Tensor) -> Tensor {
+        let xs = x.expanded(to: Array(z.shape.dropLast()) + [x.shape[1]])
+        return decoder.logProb(y, given: Tensor.concat([z, xs], axis: -1))
+    }
+
     /// Reconstruction −log p(y|x, z) `[B]` with one z ~ q(z|x, y), and KL(q ‖ p(z|x)) `[B]`.
     public func lossTerms(condition x: Tensor, target y: Tensor, generator: RandomGenerator) -> (reconstruction: Tensor, kl: Tensor) {
         let q = recognition(condition: x, target: y)
         let z = q.rsample(1, generator: generator).squeezed(axis: 0)
-        return (-likelihood(condition: x, z: z).logProb(y), q.klPerDimension(to: conditionalPrior(x)).sum(axis: 1))
+        return (-logLikelihood(target: y, condition: x, z: z), q.klPerDimension(to: conditionalPrior(x)).sum(axis: 1))
     }
 
     /// The importance-sampled estimate of log p(y|x) with K draws from q(z|x, y):
@@ -86,7 +96,7 @@ public final class ConditionalVAE: Module, TrainableModel {
                                          generator: RandomGenerator, maxRows: Int = 8192,
                                          progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Tensor {
         require(k > 0, "ConditionalVAE.conditionalLogLikelihood: samples must be positive, got \(k)")
-        let n = x.shape[0], chunk = max(1, maxRows / k)
+        let n = x.shape[0], chunk = max(1, (decoder.isAutoregressive ? min(maxRows, 256) : maxRows) / k)
         var parts: [Tensor] = []
         var start = 0
         while start < n {
@@ -94,7 +104,7 @@ public final class ConditionalVAE: Module, TrainableModel {
             let xc = x.slice(axis: 0, from: start, to: end), yc = y.slice(axis: 0, from: start, to: end)
             let q = recognition(condition: xc, target: yc)
             let z = q.rsample(k, generator: generator)
-            let logW = likelihood(condition: xc, z: z).logProb(yc) + conditionalPrior(xc).logProb(z) - q.logProb(z)
+            let logW = logLikelihood(target: yc, condition: xc, z: z) + conditionalPrior(xc).logProb(z) - q.logProb(z)
             parts.append(ImportanceSampling.logMeanExp(logW))
             start = end
             progress?(end, n)
@@ -125,8 +135,10 @@ public final class ConditionalVAE: Module, TrainableModel {
         return metrics
     }
 
-    /// Targets drawn for conditions `[B, C]`: the decoder's mean at z ~ p(z|x), `[B] + targetShape` (no gradients).
+    /// Targets drawn for conditions `[B, C]`: the decoder's picture (`Decoder.decode`: its mean, or
+    /// an ancestral sample) at z ~ p(z|x), `[B] + targetShape` (no gradients).
     public func sample(condition x: Tensor, generator: RandomGenerator) -> Tensor {
-        withoutGrad { likelihood(condition: x, z: conditionalPrior(x).rsample(1, generator: generator).squeezed(axis: 0)).mean }
+        let z = withoutGrad { Tensor.concat([conditionalPrior(x).rsample(1, generator: generator).squeezed(axis: 0), x], axis: -1) }
+        return decoder.decode(z, generator: generator)
     }
 }

@@ -30,11 +30,14 @@ public struct ConditionalVAEConfiguration: Codable, Equatable, Sendable {
     public var likelihood: VAEConfiguration.LikelihoodKind
     /// Seed of the weight initialization.
     public var seed: UInt64
+    /// A PixelCNN decoder p(y|x, z) instead of the MLP (class-conditional task, Bernoulli); nil = the MLP.
+    public var pixelCNN: PixelCNNDecoderConfiguration?
 
     /// A configuration; the defaults are the class-conditional MNIST CVAE with a learned prior.
     public init(task: Task = .classConditional, imageShape: [Int] = [1, 28, 28], classes: Int = 10,
                 visibleQuadrants: [Int] = [0], hidden: Int = 400, latent: Int = 20, learnedPrior: Bool = true,
-                likelihood: VAEConfiguration.LikelihoodKind = .bernoulli, seed: UInt64 = 0) {
+                likelihood: VAEConfiguration.LikelihoodKind = .bernoulli, seed: UInt64 = 0,
+                pixelCNN: PixelCNNDecoderConfiguration? = nil) {
         self.task = task
         self.imageShape = imageShape
         self.classes = classes
@@ -44,6 +47,7 @@ public struct ConditionalVAEConfiguration: Codable, Equatable, Sendable {
         self.learnedPrior = learnedPrior
         self.likelihood = likelihood
         self.seed = seed
+        self.pixelCNN = pixelCNN
     }
 
     /// The problems of this configuration, each naming the field, its value and what is allowed.
@@ -67,6 +71,11 @@ public struct ConditionalVAEConfiguration: Codable, Equatable, Sendable {
         if [.gaussianLearnedScale, .discretizedLogistic].contains(likelihood) {
             p.append("likelihood \(likelihood.rawValue): the conditional VAE supports bernoulli, continuousBernoulli and gaussian")
         }
+        if let pixelCNN = pixelCNN {
+            p += pixelCNN.problems(imageShape: imageShape)
+            if task != .classConditional { p.append("task \(task) with pixelCNN: the PixelCNN decoder models whole images (the class-conditional task)") }
+            if likelihood != .bernoulli { p.append("likelihood \(likelihood.rawValue) with pixelCNN: the PixelCNN decoder is Bernoulli (binarize the data)") }
+        }
         return p
     }
 
@@ -84,6 +93,6 @@ public struct ConditionalVAEConfiguration: Codable, Equatable, Sendable {
         guard issues.isEmpty else { throw ModelConfigurationError(model: "conditional VAE", problems: issues) }
         let likelihood = VAEConfiguration(likelihood: self.likelihood).decoderLikelihood
         return ConditionalVAE.mlp(task: conditioningTask(), hidden: hidden, latent: latent, learnedPrior: learnedPrior,
-                                  likelihood: likelihood, generator: RandomGenerator(seed: seed))
+                                  likelihood: likelihood, pixelCNN: pixelCNN, generator: RandomGenerator(seed: seed))
     }
 }

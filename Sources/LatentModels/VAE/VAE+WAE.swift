@@ -9,7 +9,7 @@ extension VAE {
     /// Both scalars are differentiable.
     public func waeTerms(_ x: Tensor, generator: RandomGenerator) -> (z: Tensor, reconstruction: Tensor, mmd: Tensor) {
         let z = encoder(x).loc
-        let reconstruction = -decoder(z).logProb(x).mean()
+        let reconstruction = -decoder.logProb(x, given: z).mean()
         let draws = prior.sample(x.shape[0], generator: generator)
         let mmd = MaximumMeanDiscrepancy.unbiased(z, draws, kernel: .inverseMultiquadratic(latentDimension: latentDimension))
         return (z, reconstruction, mmd)

@@ -62,9 +62,9 @@ public final class VAE: Module, TrainableModel {
         let z0 = q.rsample(1, generator: generator).squeezed(axis: 0)
         if let flow = flow {
             let (z, logDet) = flow(z0, input: x)
-            return (-decoder(z).logProb(x), q.logProb(z0) - logDet - prior.logProb(z), nil, q, z)
+            return (-decoder.logProb(x, given: z), q.logProb(z0) - logDet - prior.logProb(z), nil, q, z)
         }
-        let reconstruction = -decoder(z0).logProb(x)
+        let reconstruction = -decoder.logProb(x, given: z0)
         if let perDim = prior.klPerDimension(from: q) {
             return (reconstruction, perDim.sum(axis: 1), perDim, q, z0)
         }
@@ -75,19 +75,20 @@ public final class VAE: Module, TrainableModel {
     public func logImportanceWeights(_ x: Tensor, samples k: Int, generator: RandomGenerator) -> Tensor {
         let q = encoder(x)
         let z0 = q.rsample(k, generator: generator)                      // [K, B, L]
-        guard let flow = flow else { return decoder(z0).logProb(x) + prior.logProb(z0) - q.logProb(z0) }
+        guard let flow = flow else { return decoder.logProb(x, given: z0) + prior.logProb(z0) - q.logProb(z0) }
         let (z, logDet) = flow(z0, input: x)
-        return decoder(z).logProb(x) + prior.logProb(z) - q.logProb(z0) + logDet
+        return decoder.logProb(x, given: z) + prior.logProb(z) - q.logProb(z0) + logDet
     }
 
     /// The importance-weighted estimate of log p(x) with K samples, `[B]` nats (a lower bound,
-    /// increasing in K). Examples are processed in chunks so that K · chunk ≤ `maxRows`;
+    /// increasing in K). Examples are processed in chunks so that K · chunk ≤ `maxRows` (at most
+    /// 256 rows for an autoregressive decoder, whose activations are images of many channels);
     /// `progress(done, total)` hears after each chunk how many examples are done.
     public func logMarginal(_ x: Tensor, samples k: Int, generator: RandomGenerator, maxRows: Int = 8192,
                             progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Tensor {
         require(k > 0, "VAE.logMarginal: samples must be positive, got \(k)")
         let n = x.shape[0]
-        let chunk = max(1, maxRows / k)
+        let chunk = max(1, (decoder.isAutoregressive ? min(maxRows, 256) : maxRows) / k)
         var parts: [Tensor] = []
         var start = 0
         while start < n {
@@ -152,17 +153,20 @@ public final class VAE: Module, TrainableModel {
         return metrics
     }
 
-    /// n draws from the model: the decoder's mean at z ~ p(z), `[n] + outputShape` (no gradients).
+    /// n draws from the model: the decoder's picture (`Decoder.decode`: its mean, or an ancestral
+    /// sample) at z ~ p(z), `[n] + outputShape` (no gradients).
     public func sample(_ n: Int, generator: RandomGenerator) -> Tensor {
-        withoutGrad { decoder(prior.sample(n, generator: generator)).mean }
+        decoder.decode(withoutGrad { prior.sample(n, generator: generator) }, generator: generator)
     }
 
-    /// The decoder's mean at the posterior mean μ(x) (passed through the flow, if any):
+    /// The decoder's picture (`Decoder.decode`; an autoregressive decoder samples with
+    /// `generator`) at the posterior mean μ(x) (passed through the flow, if any):
     /// `[B] + outputShape` (no gradients).
-    public func reconstruct(_ x: Tensor) -> Tensor {
-        withoutGrad {
+    public func reconstruct(_ x: Tensor, generator: RandomGenerator = RandomGenerator(seed: 0)) -> Tensor {
+        let z = withoutGrad {
             let mu = encoder(x).loc
-            return decoder(flow.map { $0(mu, input: x).z } ?? mu).mean
+            return flow.map { $0(mu, input: x).z } ?? mu
         }
+        return decoder.decode(z, generator: generator)
     }
 }

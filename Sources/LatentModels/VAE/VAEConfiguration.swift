@@ -109,6 +109,9 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var waeLambda: Float?
     /// Seed of the weight initialization.
     public var seed: UInt64
+    /// A PixelCNN decoder instead of the architecture's (whose encoder stays); nil = the
+    /// architecture's factorized decoder. Needs the Bernoulli likelihood and one-channel images.
+    public var pixelCNN: PixelCNNDecoderConfiguration?
 
     /// A configuration; the defaults are the classic MLP VAE on MNIST with the plain ELBO.
     public init(architecture: Architecture = .mlp, imageShape: [Int] = [1, 28, 28], latent: Int = 20, hidden: [Int] = [400],
@@ -119,7 +122,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                 beta: Float = 1, warmup: WarmupKind = .none, warmupSteps: Int = 0, warmupRamp: Double = 0.5,
                 freeBits: Float = 0, capacity: Float? = nil, capacitySteps: Int = 10_000, capacityGamma: Float = 1000,
                 targetRate: Double? = nil, controllerGain: Double = 0.05, trainingSamples: Int = 1, waeLambda: Float? = nil,
-                seed: UInt64 = 0) {
+                seed: UInt64 = 0, pixelCNN: PixelCNNDecoderConfiguration? = nil) {
         self.architecture = architecture
         self.imageShape = imageShape
         self.latent = latent
@@ -147,6 +150,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         self.trainingSamples = trainingSamples
         self.waeLambda = waeLambda
         self.seed = seed
+        self.pixelCNN = pixelCNN
     }
 
     /// The `Likelihood` the decoder uses.
@@ -220,6 +224,10 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
             }
         }
         if likelihood == .discretizedLogistic && levels < 2 { p.append("levels \(levels): need ≥ 2") }
+        if let pixelCNN = pixelCNN {
+            p += pixelCNN.problems(imageShape: imageShape)
+            if likelihood != .bernoulli { p.append("likelihood \(likelihood) with pixelCNN: the PixelCNN decoder is Bernoulli (binarize the data)") }
+        }
         return p
     }
 
@@ -271,7 +279,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
                                             contextFeatures: width, generator: g)
             }
         }
-        let vae = VAE(encoder: pair.encoder, decoder: pair.decoder, prior: p, flow: flow, regularizer: regularizer(),
+        let decoder = pixelCNN?.decoder(imageShape: imageShape, inputs: latent, hidden: width, generator: g) ?? pair.decoder
+        let vae = VAE(encoder: pair.encoder, decoder: decoder, prior: p, flow: flow, regularizer: regularizer(),
                       objective: waeLambda.map { .wae(lambda: $0) } ?? (trainingSamples > 1 ? .iwae(samples: trainingSamples) : .elbo))
         vae.totalCorrelationWeight = (totalCorrelationBeta ?? 1) - 1
         return vae
