@@ -152,6 +152,7 @@ public enum RunModel {
                                            bins: s.int("bins"), bound: Float(s.double("bound")), seed: seed)
         case .planar: config = .planar(features: features, layers: layers, contextFeatures: context, seed: seed)
         case .radial: config = .radial(features: features, layers: layers, contextFeatures: context, seed: seed)
+        case .residualFlow: config = .residual(features: features, layers: layers, hidden: hidden, contextFeatures: context, seed: seed)
         default: throw CLIError.usage("\(s.model.rawValue) is not a flow")
         }
         if config.image == nil { config.image = image }

@@ -4,6 +4,7 @@ import Latent
 public enum ModelKind: String, CaseIterable, Codable {
     case vae, betaVAE = "beta-vae", iwae, wae, cvae, vqvae = "vq-vae"
     case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
+    case residualFlow = "residual-flow"
     case flowMatching = "flow-matching"
 
     /// The families of models, which read different settings (`SettingKey.Scope`).
@@ -46,6 +47,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .nsfAR: return "neural spline flow, autoregressive form"
         case .planar: return "planar flow stack (2-D demos)"
         case .radial: return "radial flow stack (2-D demos)"
+        case .residualFlow: return "residual flow (invertible ResNet): spectral norm, Russian-roulette log-det, exact 2-D eval"
         case .flowMatching: return "flow matching (OT paths): continuous flow, ODE sampling, exact ODE likelihood (2-D)"
         }
     }
@@ -141,7 +143,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["learned-prior"] = .bool(true)
             d["visible"] = .ints([0])
         case .flow:
-            let layers: [ModelKind: Int] = [.realNVP: 8, .glow: 4, .maf: 5, .iaf: 5, .nsf: 4, .nsfAR: 4, .planar: 16, .radial: 16]
+            let layers: [ModelKind: Int] = [.realNVP: 8, .glow: 4, .maf: 5, .iaf: 5, .nsf: 4, .nsfAR: 4, .planar: 16, .radial: 16, .residualFlow: 8]
             d["layers"] = .int(layers[self]!)
             d["hidden"] = .ints(self == .glow ? [32] : (images && self == .realNVP ? [512, 512] : [64, 64]))
             d["scales"] = .int(2)
