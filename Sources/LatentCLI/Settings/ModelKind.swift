@@ -73,6 +73,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .flow: return family == .flow
         case .flowMatching: return family == .flowMatching
         case .wae: return self == .wae
+        case .residualFlow: return self == .residualFlow
         }
     }
 
@@ -152,6 +153,11 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["log-scale-bound"] = .double(self == .realNVP ? (images ? 2 : 1) : 3)
             d["logit-alpha"] = .double(1e-6)
             d["conditional"] = .bool(false)
+            if self == .residualFlow {
+                d["lipschitz"] = .double(0.9)
+                d["residual-activation"] = .string("lipswish")
+                d["logdet"] = .string("roulette")
+            }
             if images {
                 d["epochs"] = .int(1)
                 d["batch-size"] = .int(self == .glow ? 64 : 128)

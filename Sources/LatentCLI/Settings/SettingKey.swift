@@ -30,6 +30,8 @@ public struct SettingKey {
         case vqvae = "vq-vae"
         /// Only the Wasserstein autoencoder (`wae`).
         case wae
+        /// Only the residual flow (`residual-flow`).
+        case residualFlow = "residual-flow"
     }
 
     /// Flag and config-file name, kebab-case.

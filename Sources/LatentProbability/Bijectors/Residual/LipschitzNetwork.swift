@@ -2,11 +2,11 @@ import LatentTensor
 import LatentNN
 
 /// The residual branch g of an invertible residual block: an MLP of `SpectralNormLinear` layers
-/// with LipSwish activations between them,
+/// with 1-Lipschitz activations φ between them (`Activation`),
 ///
-///     g(x) = W̃_L φ(… φ(W̃_1 [x, c] + b_1) …) + b_L,   φ(t) = t·σ(t) / 1.1  (LipSwish, fixed β = 1),
+///     g(x) = W̃_L φ(… φ(W̃_1 [x, c] + b_1) …) + b_L,
 ///
-/// so Lip(g) ≤ Π_l ‖W̃_l‖₂ · Lip(φ)^(L−1) ≤ c^L < 1 (φ′ ∈ [−0.1, 1]: Lip φ ≤ 1). The optional
+/// so Lip(g) ≤ Π_l ‖W̃_l‖₂ · Lip(φ)^(L−1) ≤ c^L < 1. The optional
 /// context c `[N, F]` is concatenated to x; the bound holds in x for every context.
 ///
 /// Besides g(x) the network gives its Jacobian J_g(x) as a linear map (`Linearization.jvp`), built
@@ -22,15 +22,39 @@ public final class LipschitzNetwork: Module {
     public let contextFeatures: Int
     /// The layers, (D + F) → hidden… → D.
     public let layers: [SpectralNormLinear]
+    /// φ.
+    public let activation: Activation
+
+    /// A 1-Lipschitz activation with its derivative, both as tape expressions.
+    public enum Activation: String, Codable, Sendable {
+        /// LipSwish (Chen et al. 2019) with β = 1: φ(t) = t·σ(t)/1.1, φ′ = (σ + tσ(1 − σ))/1.1 ∈ [−0.1, 1];
+        /// smooth, but φ′(0) ≈ 0.45, so a block near the origin uses less than half its Lipschitz budget.
+        case lipSwish
+        /// ELU (Behrmann et al. 2019): φ(t) = t for t > 0, eᵗ − 1 otherwise; φ′ = min(φ, 0) + 1 ∈ (0, 1].
+        case elu
+
+        /// (φ(t), φ′(t)).
+        func valueAndSlope(_ t: Tensor) -> (Tensor, Tensor) {
+            switch self {
+            case .lipSwish:
+                let s = t.sigmoid()
+                return (t * s / 1.1, (s + t * s * (1 - s)) / 1.1)
+            case .elu:
+                let e = t.elu()
+                return (e, e.clamp(max: 0) + 1)
+            }
+        }
+    }
 
     /// An MLP (D + F) → `hidden` → D whose every layer has spectral norm ≤ `coefficient`.
-    public init(features: Int, hidden: [Int], contextFeatures: Int = 0, coefficient: Float,
+    public init(features: Int, hidden: [Int], contextFeatures: Int = 0, coefficient: Float, activation: Activation = .lipSwish,
                 initialPowerIterations: Int = 50, generator: RandomGenerator = .global) {
         require(features > 0, "LipschitzNetwork: features must be positive, got \(features)")
         require(contextFeatures >= 0, "LipschitzNetwork: contextFeatures must be ≥ 0, got \(contextFeatures)")
         require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "LipschitzNetwork: needs at least one positive hidden width, got \(hidden)")
         self.features = features
         self.contextFeatures = contextFeatures
+        self.activation = activation
         let widths = [features + contextFeatures] + hidden + [features]
         layers = (0..<widths.count - 1).map {
             SpectralNormLinear(widths[$0], widths[$0 + 1], coefficient: coefficient,
@@ -84,9 +108,9 @@ public final class LipschitzNetwork: Module {
             if l == layers.count - 1 {
                 h = pre
             } else {
-                let s = pre.sigmoid()
-                h = pre * s / 1.1
-                slopes.append((s + pre * s * (1 - s)) / 1.1)
+                let (value, slope) = activation.valueAndSlope(pre)
+                h = value
+                slopes.append(slope)
             }
         }
         return Linearization(value: h, weights: weights, slopes: slopes)
@@ -100,7 +124,7 @@ public final class LipschitzNetwork: Module {
         for layer in layers { layer.powerIterate(iterations) }
     }
 
-    /// Π_l σ̂(W̃_l) ≥ the Lipschitz bound of g the normalization enforces (φ is 1-Lipschitz).
+    /// Π_l min(σ̂_l, c): the estimated Lipschitz bound of g (φ is 1-Lipschitz).
     public var lipschitzBound: Float {
         layers.reduce(1) { $0 * Swift.min($1.spectralNormEstimate, $1.coefficient) }
     }

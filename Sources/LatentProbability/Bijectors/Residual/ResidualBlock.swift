@@ -49,13 +49,16 @@ public final class ResidualBlock: Module, Bijector {
         public var inverseTolerance: Float
         /// The fixed-point iteration's cap.
         public var inverseMaxIterations: Int
+        /// φ of g (nil, as in configurations saved before the option existed: LipSwish).
+        public var activation: LipschitzNetwork.Activation?
 
         /// c = 0.9, one power iteration per step (50 at construction), roulette in training with
         /// n₀ = 2 and p = ½, exact evaluation up to D = 16, inverse to 1e-5 in at most 500 iterations.
         public init(lipschitzCoefficient: Float = 0.9, powerIterations: Int = 1, initialPowerIterations: Int = 50,
                     trainingLogDet: TrainingLogDet = .russianRoulette,
                     roulette: ResidualLogDet.RouletteSettings = ResidualLogDet.RouletteSettings(),
-                    exactMaxFeatures: Int = 16, inverseTolerance: Float = 1e-5, inverseMaxIterations: Int = 500) {
+                    exactMaxFeatures: Int = 16, inverseTolerance: Float = 1e-5, inverseMaxIterations: Int = 500,
+                    activation: LipschitzNetwork.Activation? = nil) {
             self.lipschitzCoefficient = lipschitzCoefficient
             self.powerIterations = powerIterations
             self.initialPowerIterations = initialPowerIterations
@@ -64,6 +67,7 @@ public final class ResidualBlock: Module, Bijector {
             self.exactMaxFeatures = exactMaxFeatures
             self.inverseTolerance = inverseTolerance
             self.inverseMaxIterations = inverseMaxIterations
+            self.activation = activation
         }
 
         /// Every invalid field, one line each.
@@ -109,7 +113,7 @@ public final class ResidualBlock: Module, Bijector {
         self.settings = settings
         self.generator = generator
         network = LipschitzNetwork(features: features, hidden: hidden, contextFeatures: contextFeatures,
-                                   coefficient: settings.lipschitzCoefficient,
+                                   coefficient: settings.lipschitzCoefficient, activation: settings.activation ?? .lipSwish,
                                    initialPowerIterations: settings.initialPowerIterations, generator: generator)
     }
 
