@@ -176,6 +176,12 @@ public enum RunModel {
                                            bins: s.int("bins"), bound: Float(s.double("bound")), seed: seed)
         case .planar: config = .planar(features: features, layers: layers, contextFeatures: context, seed: seed)
         case .radial: config = .radial(features: features, layers: layers, contextFeatures: context, seed: seed)
+        case .residualFlow:
+            var options = ResidualFlowOptions()
+            options.block.lipschitzCoefficient = Float(s.double("lipschitz"))
+            options.block.activation = s.string("residual-activation") == "elu" ? .elu : .lipSwish
+            options.block.trainingLogDet = s.string("logdet") == "exact" ? .exact : .russianRoulette
+            config = .residual(features: features, layers: layers, hidden: hidden, contextFeatures: context, options: options, seed: seed)
         default: throw CLIError.usage("\(s.model.rawValue) is not a flow")
         }
         if config.image == nil { config.image = image }

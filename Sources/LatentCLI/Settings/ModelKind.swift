@@ -4,6 +4,7 @@ import Latent
 public enum ModelKind: String, CaseIterable, Codable {
     case vae, betaVAE = "beta-vae", iwae, wae, cvae, vqvae = "vq-vae"
     case realNVP = "realnvp", glow, maf, iaf, nsf, nsfAR = "nsf-ar", planar, radial
+    case residualFlow = "residual-flow"
     case flowMatching = "flow-matching"
     /// The hierarchical VAE (listed last so that the older names keep their order in messages).
     case hvae
@@ -50,6 +51,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .nsfAR: return "neural spline flow, autoregressive form"
         case .planar: return "planar flow stack (2-D demos)"
         case .radial: return "radial flow stack (2-D demos)"
+        case .residualFlow: return "residual flow (invertible ResNet): spectral norm, Russian-roulette log-det, exact 2-D eval"
         case .flowMatching: return "flow matching (OT paths): continuous flow, ODE sampling, exact ODE likelihood (2-D)"
         }
     }
@@ -78,6 +80,7 @@ public enum ModelKind: String, CaseIterable, Codable {
         case .flow: return family == .flow
         case .flowMatching: return family == .flowMatching
         case .wae: return self == .wae
+        case .residualFlow: return self == .residualFlow
         }
     }
 
@@ -166,7 +169,7 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["learned-prior"] = .bool(true)
             d["visible"] = .ints([0])
         case .flow:
-            let layers: [ModelKind: Int] = [.realNVP: 8, .glow: 4, .maf: 5, .iaf: 5, .nsf: 4, .nsfAR: 4, .planar: 16, .radial: 16]
+            let layers: [ModelKind: Int] = [.realNVP: 8, .glow: 4, .maf: 5, .iaf: 5, .nsf: 4, .nsfAR: 4, .planar: 16, .radial: 16, .residualFlow: 8]
             d["layers"] = .int(layers[self]!)
             d["hidden"] = .ints(self == .glow ? [32] : (images && self == .realNVP ? [512, 512] : [64, 64]))
             d["scales"] = .int(2)
@@ -175,6 +178,11 @@ public enum ModelKind: String, CaseIterable, Codable {
             d["log-scale-bound"] = .double(self == .realNVP ? (images ? 2 : 1) : 3)
             d["logit-alpha"] = .double(1e-6)
             d["conditional"] = .bool(false)
+            if self == .residualFlow {
+                d["lipschitz"] = .double(0.9)
+                d["residual-activation"] = .string("lipswish")
+                d["logdet"] = .string("roulette")
+            }
             if images {
                 d["epochs"] = .int(1)
                 d["batch-size"] = .int(self == .glow ? 64 : 128)

@@ -197,6 +197,9 @@ public struct RunSettings: Equatable {
             if model == .iaf || model == .nsfAR, case let .images(shape, _, _) = kind {
                 throw CLIError.usage("model \(model.rawValue) computes log p(x) with one network pass per dimension, one after another (\(shape.reduce(1, *)) for '\(data)'), minutes per epoch even on a few thousand images, so it cannot train on images in reasonable time; use maf, realnvp, nsf or glow for images, \(model.rawValue) for the 2-D densities")
             }
+            if model == .residualFlow, case let .images(shape, _, _) = kind {
+                throw CLIError.usage("model residual-flow trains on points (its log-determinant takes several Jacobian-vector products per block and step, its exact evaluation one per dimension); '\(data)' is images \(shape) — use moons, 8gaussians, rings, … or realnvp, maf, glow for images")
+            }
             if model == .glow, case .points = kind {
                 throw CLIError.usage("model glow needs image data; '\(data)' is points — use realnvp, nsf, maf, … for points")
             }

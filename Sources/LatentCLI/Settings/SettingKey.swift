@@ -36,6 +36,8 @@ public struct SettingKey {
         case hvae
         /// Only the Wasserstein autoencoder (`wae`).
         case wae
+        /// Only the residual flow (`residual-flow`).
+        case residualFlow = "residual-flow"
     }
 
     /// Flag and config-file name, kebab-case.

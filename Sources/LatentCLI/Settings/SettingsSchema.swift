@@ -75,6 +75,9 @@ public enum SettingsSchema {
         SettingKey(name: "log-scale-bound", kind: .double(0.01...100), scope: .flow, help: "c of the log-scale clamp c·tanh(s/c)"),
         SettingKey(name: "logit-alpha", kind: .double(0...0.5), scope: .flow, help: "α of the logit pre-processing of images"),
         SettingKey(name: "conditional", kind: .bool, scope: .flow, help: "condition on the class label (class-conditional flow)"),
+        SettingKey(name: "lipschitz", kind: .double(0.01...0.999), scope: .residualFlow, help: "c < 1, the spectral-norm bound of every linear layer of the residual branches g (Lip g ≤ c^(hidden layers + 1))"),
+        SettingKey(name: "residual-activation", kind: .choice(["lipswish", "elu"]), scope: .residualFlow, help: "1-Lipschitz activation of g: LipSwish (smooth, Chen et al.) or ELU (Behrmann et al.)"),
+        SettingKey(name: "logdet", kind: .choice(["roulette", "exact"]), scope: .residualFlow, help: "training log-determinant: the unbiased Russian-roulette power series (Hutchinson traces) or the exact D×D determinant (evaluation is always exact in 2-D)"),
         // Flow matching.
         SettingKey(name: "sigma-min", kind: .double(0...0.5), scope: .flowMatching, help: "σ_min of the OT path x_t = (1 − (1 − σ_min)t)x₀ + t·x₁ (the end width of each conditional path)"),
         SettingKey(name: "solver", kind: .choice(["rk4", "dopri5"]), scope: .flowMatching, help: "ODE solver for sampling and the likelihood: fixed-step RK4 (ode-steps) or adaptive Dormand–Prince (tolerance)"),

@@ -15,6 +15,8 @@ enum FlowArchitecture {
         switch c.architecture {
         case .glow, .multiScaleRealNVP:
             stack = [Inverse(ImageFlowArchitecture.dataToLatent(c, generator: generator))]
+        case .residual:
+            stack = [ResidualFlow.bijector(c, generator: generator)]
         default:
             stack = (0..<c.layers).map { layer(c, index: $0, generator: generator) }
         }
@@ -60,8 +62,8 @@ enum FlowArchitecture {
             return Planar(features: c.features, contextFeatures: c.contextFeatures, generator: generator)
         case .radial:
             return Radial(features: c.features, contextFeatures: c.contextFeatures, generator: generator)
-        case .glow, .multiScaleRealNVP:
-            fatalError("FlowArchitecture: image architectures are built by ImageFlowArchitecture")
+        case .glow, .multiScaleRealNVP, .residual:
+            fatalError("FlowArchitecture: \(c.architecture) is built as one stack (ImageFlowArchitecture, ResidualFlow)")
         }
     }
 

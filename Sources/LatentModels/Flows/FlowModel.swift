@@ -6,7 +6,7 @@ import LatentData
 
 /// A ready-made normalizing flow: the `TransformedDistribution` of a base p(z) under the
 /// bijector stack a `FlowConfiguration` describes (RealNVP, MAF, IAF, spline flows, planar and
-/// radial stacks), optionally conditioned on a context and optionally fitted to 8-bit images
+/// radial stacks, residual flows), optionally conditioned on a context and optionally fitted to 8-bit images
 /// through `ImagePreprocessing`.
 ///
 ///     log p(x | c) = log p_base(f⁻¹(x; c)) + log|det ∂f⁻¹/∂x|      (nats, summed over D)
@@ -60,6 +60,7 @@ public final class FlowModel: Module, TrainableModel {
         require(temperature > 0 && temperature.isFinite, "FlowModel.sample: temperature must be positive and finite, got \(temperature)")
         let c = contextMatrix(context, rows: count, "sample")
         let x = withoutGrad { flow.forward(base.sample([count], generator: generator) * temperature, context: c).detached() }
+        try ResidualFlow.checkInverses(of: self, total: count)
         let bad = FlowModel.nonFiniteRows(x)
         if bad > 0 { throw FlowModelError.nonFiniteSamples(count: bad, total: count, temperature: temperature) }
         return x
@@ -91,6 +92,7 @@ public final class FlowModel: Module, TrainableModel {
             offset = Float(image.discreteNLL(logDensity: 0, dimensions: features))
         }
         let context = contextMatrix(batch.y, rows: x.shape[0], "trainingLoss")
+        ResidualFlow.useGenerator(generator, in: self)
         return -distribution.logProb(x, context: context).mean() + offset
     }
 
