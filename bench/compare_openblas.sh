@@ -20,7 +20,7 @@ import json, sys
 ours = [json.loads(l) for l in sys.argv[1].splitlines() if l.strip()]
 ref = {(r["m"], r["k"], r["n"], r["threads"]): r["gflops"] for r in map(json.loads, sys.argv[2].splitlines())}
 for o in ours:
-    if o["op"] != "NN":
+    if o.get("op") != "NN":  # the first line describes the machine
         continue
     key = (o["m"], o["k"], o["n"], o["threads"])
     if key in ref:

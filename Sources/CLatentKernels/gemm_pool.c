@@ -136,16 +136,17 @@ static void setup(void) {
     pthread_atfork(NULL, NULL, forget_workers_after_fork);
 }
 
-/// Pins worker `index` to the index-th CPU the process may use, leaving the first to the caller
-/// (Linux only; LATENT_PIN_THREADS=0 turns it off). Without it the scheduler sometimes keeps a
-/// worker on the caller's CPU for a whole run — both threads then share one core while the other
-/// idles, and a two-thread step runs at the one-thread rate. Nothing is pinned when the process
-/// may use fewer CPUs than the pool has threads (an MPI rank bound to one core, a cgroup limit), so
-/// workers never crowd onto a CPU the caller needs.
+/// With LATENT_PIN_THREADS=1 (Linux only), pins worker `index` to the index-th CPU the process may
+/// use, leaving the first to the caller. Meant against a scheduler that keeps a worker on the
+/// caller's CPU for a whole run (a bimodal two-thread rate seen on Zen 4); off by default because
+/// interleaved runs on Zen 5 showed no gain (within the VM's ±15 % noise) and, with another
+/// process on a core, a pinned worker cannot move away from it (docs/BENCHMARKS.md, 2026-12-07).
+/// Nothing is pinned when the process may use fewer CPUs than the pool has threads (an MPI rank
+/// bound to one core, a cgroup limit), so workers never crowd onto a CPU the caller needs.
 static void pin_worker(pthread_t thread, int index, int threads) {
 #if defined(__linux__)
     const char *want = getenv("LATENT_PIN_THREADS");
-    if (want && want[0] == '0') return;
+    if (!want || want[0] != '1') return;
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) < threads) return;
     for (int cpu = 0, seen = 0; cpu < CPU_SETSIZE; cpu++) {
