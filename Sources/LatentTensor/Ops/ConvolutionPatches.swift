@@ -70,6 +70,19 @@ enum ConvolutionPatches {
         return masked
     }
 
+    /// The weight gradient of either convolution: G`[m, kh·kw·C]` = lhsᵀ·P with lhs `[N·L, m]` and P
+    /// the implicit patch matrix (B operand), reordered from `[m, kh, kw, C]` to `[m, C, kh, kw]`.
+    static func weightGradient(_ lhs: UnsafePointer<Float>, m: Int, patches: UnsafePointer<lk_matrix_rows>,
+                               positions: Int, _ geo: ConvGeometry) -> Tensor {
+        let (rows, taps) = (geo.rows, geo.kh * geo.kw)
+        let reordered = Tensor(uninitializedShape: [m, rows])
+        lk_sgemm_ex_parallel(1, 0, m, rows, positions, 1, lhs, m, nil, nil, 0, patches,
+                             0, reordered.storage.pointer, rows, 0, Int32(clamping: Threads.count))
+        let g = Tensor(uninitializedShape: [m, geo.channels, geo.kh, geo.kw])
+        lk_transpose_batch(reordered.storage.pointer, m, taps, geo.channels, g.storage.pointer)
+        return g
+    }
+
     /// Column sums of a `[rows, cols]` matrix: the bias gradient.
     static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int) -> Tensor {
         let t = Tensor(uninitializedShape: [cols])
@@ -123,14 +136,9 @@ extension Tensor {
                 grads[0] = gx
             }
             if needW {
-                let gwr = Tensor(uninitializedShape: [o, rows])
-                ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
-                    lk_sgemm_ex_parallel(1, 0, o, rows, n * l, 1, gyh.storage.pointer, o, nil, nil, 0, patches,
-                                           0, gwr.storage.pointer, rows, 0, threads)
+                grads[1] = ConvolutionPatches.withPatches(xh.storage.pointer, images: n, geo, outH: oh, outW: ow) { patches in
+                    ConvolutionPatches.weightGradient(gyh.storage.pointer, m: o, patches: patches, positions: n * l, geo)
                 }
-                let gw = Tensor(uninitializedShape: [o, c, geo.kh, geo.kw])
-                lk_transpose_batch(gwr.storage.pointer, o, taps, c, gw.storage.pointer)
-                grads[1] = gw
             }
             if inputs.count == 3 {
                 grads.append(needB ? ConvolutionPatches.columnSums(gyh.storage.pointer, rows: n * l, cols: o) : nil)
@@ -176,12 +184,7 @@ extension Tensor {
                     grads[0] = gx
                 }
                 if needW {
-                    let gwt = Tensor(uninitializedShape: [cin, rows])
-                    lk_sgemm_ex_parallel(1, 0, cin, rows, n * l, 1, xh.storage.pointer, cin, nil, nil, 0, patches,
-                                           0, gwt.storage.pointer, rows, 0, threads)
-                    let gw = Tensor(uninitializedShape: [cin, cout, geo.kh, geo.kw])
-                    lk_transpose_batch(gwt.storage.pointer, cin, taps, cout, gw.storage.pointer)
-                    grads[1] = gw
+                    grads[1] = ConvolutionPatches.weightGradient(xh.storage.pointer, m: cin, patches: patches, positions: n * l, geo)
                 }
             }
             if inputs.count == 3 {
